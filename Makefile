@@ -1,0 +1,142 @@
+# rstmon — plain GNU make.  `make help` lists the targets.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+SBINDIR ?= $(PREFIX)/sbin
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/rstmon
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
+	-Wstrict-prototypes -Wold-style-definition -Wpointer-arith \
+	-Wcast-qual -Wwrite-strings -Wundef -Wvla -Wnull-dereference \
+	-Wimplicit-fallthrough -Wmissing-declarations -Wredundant-decls
+override CFLAGS += -std=gnu11 -D_GNU_SOURCE $(WARN) -MMD -MP
+ifeq ($(WERROR),1)
+override CFLAGS += -Werror
+endif
+ifeq ($(SANITIZE),1)
+override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+override LDFLAGS += -fsanitize=address,undefined
+endif
+
+# Deferred (=): evaluated only when a target needs them, so that
+# `make check` can install a missing library before asking pkg-config.
+DAEMON_PKGS := libmnl libnetfilter_log libnftnl libnftables libcap-ng
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DAEMON_PKGS) jansson check 2>/dev/null)
+DAEMON_LIBS = $(shell $(PKG_CONFIG) --libs $(DAEMON_PKGS))
+CTL_LIBS = $(shell $(PKG_CONFIG) --libs jansson)
+CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
+override CPPFLAGS += -Isrc $(PKG_CFLAGS)
+
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @printf '  %-7s %s\n' $(1) $(2);
+endif
+
+# Everything of the daemon but main(): unit tests link against it too.
+CORE_OBJS := src/log.o src/json.o src/packet.o src/seqtrack.o \
+	src/reconcile.o src/procnet.o src/config.o src/events.o \
+	src/ifcache.o
+DAEMON_OBJS := $(CORE_OBJS) src/capture.o src/nftsock.o src/ruleset.o \
+	src/loop.o src/control.o src/privdrop.o src/status.o
+CTL_OBJS := src/rstmonctl.o src/ctl_status.o
+
+UNIT_SRCS := $(wildcard tests/unit/check_*.c)
+UNIT_OBJS := $(UNIT_SRCS:.c=.o) tests/unit/unit_main.o
+TOOLS := tests/tools/rstgen
+
+BINS := src/rstmond src/rstmonctl
+
+.PHONY: all check unit docs-check integration run install uninstall clean help deps \
+	test-build fuzz
+
+all: $(BINS)
+
+src/rstmond: src/rstmond.o $(DAEMON_OBJS)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
+
+src/rstmonctl: $(CTL_OBJS)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(CTL_LIBS)
+
+tests/unit/unit_tests: $(UNIT_OBJS) $(DAEMON_OBJS)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(DAEMON_LIBS)
+
+tests/tools/%: tests/tools/%.c
+	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+%.o: %.c
+	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+test-build: $(BINS) tests/unit/unit_tests $(TOOLS)
+
+# `check` and `run` first install what is missing (Debian 12, apt-get),
+# then build in a fresh make so pkg-config sees the new libraries.
+deps:
+	@contrib/install-deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory test-build
+	@$(MAKE) --no-print-directory unit docs-check integration
+
+unit: tests/unit/unit_tests
+	tests/unit/unit_tests
+
+docs-check: $(BINS)
+	tests/docs-check.sh
+
+integration: $(BINS) $(TOOLS)
+	tests/integration/run-all.sh
+
+run: deps
+	@$(MAKE) -s --no-print-directory all
+	src/rstmond -f -e - --rules rules/rstmon.nft
+
+fuzz:
+	tests/fuzz/run.sh
+
+install: $(BINS)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(UNITDIR)
+	install -m 0755 src/rstmond $(DESTDIR)$(SBINDIR)/rstmond
+	install -m 0755 src/rstmonctl $(DESTDIR)$(BINDIR)/rstmonctl
+	install -m 0644 man/rstmond.8 man/rstmonctl.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 rules/rstmon.nft rules/rstmon.iptables \
+		rules/rstmon.ip6tables $(DESTDIR)$(DATADIR)/
+	sed 's|@SBINDIR@|$(SBINDIR)|g; s|@DATADIR@|$(DATADIR)|g' \
+		contrib/rstmond.service > $(DESTDIR)$(UNITDIR)/rstmond.service
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/rstmond $(DESTDIR)$(BINDIR)/rstmonctl \
+		$(DESTDIR)$(MANDIR)/man8/rstmond.8 \
+		$(DESTDIR)$(MANDIR)/man8/rstmonctl.8 \
+		$(DESTDIR)$(UNITDIR)/rstmond.service
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -f src/*.o src/*.d tests/unit/*.o tests/unit/*.d $(BINS) \
+		tests/unit/unit_tests $(TOOLS) tests/fuzz/fuzz_packet
+	rm -rf tests/fuzz/corpus-run
+
+help:
+	@echo 'make             build src/rstmond and src/rstmonctl'
+	@echo 'make check       install missing packages, build, run unit and integration tests (root)'
+	@echo 'make run         install missing packages, build, load rules/rstmon.nft, run rstmond in the foreground (root)'
+	@echo 'make unit        unit tests only (no root needed)'
+	@echo 'make integration integration tests only (root)'
+	@echo 'make fuzz        fuzz the packet parser for a while (clang, libFuzzer)'
+	@echo 'make install     install (PREFIX=$(PREFIX), DESTDIR=)'
+	@echo 'make uninstall   remove what install put there'
+	@echo 'make clean       remove build output'
+	@echo 'options: V=1 (show commands), WERROR=1, SANITIZE=1 (ASan+UBSan)'
+
+-include $(wildcard src/*.d tests/unit/*.d)

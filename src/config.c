@@ -1,0 +1,441 @@
+/* config: command line + config file -> one immutable struct config. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+enum opt_type { OPT_FLAG, OPT_COUNT, OPT_UINT, OPT_SIZE, OPT_STR };
+
+/*
+ * One table describes every option: its long name (also its config file
+ * key), short letter, type, place in struct config, bounds and help.
+ * --help, getopt and the file parser are all driven by it, so they agree.
+ */
+struct opt_desc {
+	const char *name;
+	int letter;		/* 0: long option only */
+	enum opt_type type;
+	size_t off;
+	size_t size;		/* OPT_STR buffer size */
+	uint64_t min, max;
+	bool in_file;		/* may appear in the config file */
+	const char *arg;
+	const char *help;
+};
+
+#define OFF(f) offsetof(struct config, f)
+#define SZ(f) sizeof(((struct config *)0)->f)
+
+static const struct opt_desc opts[] = {
+	{ "foreground", 'f', OPT_FLAG, OFF(foreground), 0, 0, 1, false, NULL,
+	  "stay in the foreground, log to stderr" },
+	{ "config", 'c', OPT_STR, OFF(config_file), SZ(config_file), 0, 0,
+	  false, "FILE", "config file (default " RSTMON_DEFAULT_CONFIG ")" },
+	{ "group", 'g', OPT_UINT, OFF(group), 0, 0, 65535, true, "N",
+	  "NFLOG group the rules log to (default 5)" },
+	{ "socket", 's', OPT_STR, OFF(socket_path), SZ(socket_path), 0, 0,
+	  true, "PATH", "control socket (default " RSTMON_DEFAULT_SOCKET ")" },
+	{ "events", 'e', OPT_STR, OFF(events_path), SZ(events_path), 0, 0,
+	  true, "FILE|-", "write one JSON line per reset to FILE or stdout" },
+	{ "rules", 0, OPT_STR, OFF(rules_path), SZ(rules_path), 0, 0, true,
+	  "FILE", "install this nft ruleset at start, delete table inet "
+		  "rstmon at exit" },
+	{ "netns", 0, OPT_STR, OFF(netns), SZ(netns), 0, 0, true, "NAME",
+	  "monitor network namespace NAME (/run/netns/NAME)" },
+	{ "user", 'u', OPT_STR, OFF(user), SZ(user), 0, 0, true, "USER",
+	  "run as USER after opening sockets (default: stay root, "
+	  "capabilities reduced)" },
+	{ "rcvbuf", 0, OPT_SIZE, OFF(rcvbuf), 0, 65536, 1ull << 30, true,
+	  "BYTES", "netlink receive buffer, K/M suffix (default 8M)" },
+	{ "qthreshold", 0, OPT_UINT, OFF(qthreshold), 0, 1, 1000, true, "N",
+	  "resets per NFLOG batch (default 64)" },
+	{ "flush-timeout", 0, OPT_UINT, OFF(flush_ms), 0, 10, 100, true, "MS",
+	  "kernel flush timeout of a partial batch (default 10)" },
+	{ "budget", 0, OPT_UINT, OFF(budget), 0, 1, 100000, true, "N",
+	  "datagrams read per wakeup (default 256)" },
+	{ "reconcile-interval", 0, OPT_UINT, OFF(reconcile_ms), 0, 200, 60000,
+	  true, "MS", "compare with the rule's counter every MS (default "
+		      "1000)" },
+	{ "check", 'n', OPT_FLAG, OFF(check_only), 0, 0, 1, false, NULL,
+	  "check the configuration and exit" },
+	{ "verbose", 'v', OPT_COUNT, OFF(verbose), 0, 0, 0, true, NULL,
+	  "more messages; twice: one line per reset" },
+};
+
+#define NOPTS (sizeof(opts) / sizeof(opts[0]))
+
+void config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->config_file, sizeof(c->config_file), "%s",
+		 RSTMON_DEFAULT_CONFIG);
+	c->group = RSTMON_DEFAULT_GROUP;
+	snprintf(c->socket_path, sizeof(c->socket_path), "%s",
+		 RSTMON_DEFAULT_SOCKET);
+	c->rcvbuf = 8u << 20;
+	c->qthreshold = 64;
+	c->flush_ms = 10;
+	c->budget = 256;
+	c->reconcile_ms = 1000;
+}
+
+static int parse_uint(const char *s, bool size_suffix, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s == '\0' || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || end == s)
+		return -1;
+	if (size_suffix && *end != '\0' && end[1] == '\0') {
+		unsigned long long mul;
+
+		switch (*end) {
+		case 'k': case 'K': mul = 1ull << 10; break;
+		case 'm': case 'M': mul = 1ull << 20; break;
+		case 'g': case 'G': mul = 1ull << 30; break;
+		default: return -1;
+		}
+		if (v > UINT64_MAX / mul)
+			return -1;
+		v *= mul;
+		end++;
+	}
+	if (*end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Store `value` for option d; where says which file:line or flag. */
+static int opt_set(struct config *c, const struct opt_desc *d,
+		   const char *value, const char *where, char *err,
+		   size_t errlen)
+{
+	char *base = (char *)c + d->off;
+	uint64_t v;
+
+	switch (d->type) {
+	case OPT_FLAG:
+		*(bool *)(void *)base = true;
+		return 0;
+	case OPT_COUNT:
+		if (value != NULL) {
+			if (parse_uint(value, false, &v) < 0 || v > 9)
+				goto bad;
+			*(int *)(void *)base = (int)v;
+		} else {
+			(*(int *)(void *)base)++;
+		}
+		return 0;
+	case OPT_UINT:
+	case OPT_SIZE:
+		if (parse_uint(value, d->type == OPT_SIZE, &v) < 0)
+			goto bad;
+		if (v < d->min || v > d->max) {
+			snprintf(err, errlen,
+				 "%s: %s %s is out of range (%llu to %llu)",
+				 where, d->name, value,
+				 (unsigned long long)d->min,
+				 (unsigned long long)d->max);
+			return -1;
+		}
+		*(uint64_t *)(void *)base = v;
+		return 0;
+	case OPT_STR:
+		if (strlen(value) >= d->size) {
+			snprintf(err, errlen, "%s: %s is too long (max %zu)",
+				 where, d->name, d->size - 1);
+			return -1;
+		}
+		memcpy(base, value, strlen(value) + 1);
+		return 0;
+	}
+bad:
+	snprintf(err, errlen, "%s: %s: invalid value '%s'", where, d->name,
+		 value);
+	return -1;
+}
+
+static const struct opt_desc *opt_by_name(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTS; i++)
+		if (strlen(opts[i].name) == len &&
+		    strncmp(opts[i].name, name, len) == 0)
+			return &opts[i];
+	return NULL;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+int config_parse_text(struct config *c, const char *text, const char *name,
+		      char *err, size_t errlen)
+{
+	char line[4096], where[PATH_MAX + 32];
+	const struct opt_desc *d;
+	const char *p = text, *nl;
+	char *key, *val, *eq;
+	unsigned int lineno = 0;
+	size_t len;
+
+	while (*p != '\0') {
+		lineno++;
+		nl = strchr(p, '\n');
+		len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		snprintf(where, sizeof(where), "%s:%u", name, lineno);
+		if (len >= sizeof(line)) {
+			snprintf(err, errlen, "%s: line too long", where);
+			return -1;
+		}
+		memcpy(line, p, len);
+		line[len] = '\0';
+		p += len + (nl != NULL);
+
+		key = trim(line);
+		if (*key == '\0' || *key == '#')
+			continue;
+		eq = strchr(key, '=');
+		if (eq == NULL) {
+			snprintf(err, errlen, "%s: expected 'key = value'",
+				 where);
+			return -1;
+		}
+		*eq = '\0';
+		key = trim(key);
+		val = trim(eq + 1);
+		d = opt_by_name(key, strlen(key));
+		if (d == NULL || !d->in_file) {
+			snprintf(err, errlen, "%s: unknown key '%s'", where,
+				 key);
+			return -1;
+		}
+		if (d->type == OPT_FLAG) {
+			if (strcmp(val, "yes") && strcmp(val, "no") &&
+			    strcmp(val, "true") && strcmp(val, "false")) {
+				snprintf(err, errlen,
+					 "%s: %s wants yes or no, not '%s'",
+					 where, key, val);
+				return -1;
+			}
+			*(bool *)(void *)((char *)c + d->off) =
+				!strcmp(val, "yes") || !strcmp(val, "true");
+			continue;
+		}
+		if (opt_set(c, d, val, where, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int config_load_file(struct config *c, const char *path, bool must_exist,
+		     char *err, size_t errlen)
+{
+	char *text = NULL;
+	size_t len = 0, cap = 0;
+	FILE *f;
+	int ret;
+
+	f = fopen(path, "re");
+	if (f == NULL) {
+		if (errno == ENOENT && !must_exist)
+			return 0;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		size_t n;
+
+		if (len + 4096 + 1 > cap) {
+			char *t;
+
+			cap = cap ? cap * 2 : 8192;
+			if (cap > (1u << 20)) {
+				snprintf(err, errlen, "%s: file too large",
+					 path);
+				goto fail;
+			}
+			t = realloc(text, cap);
+			if (t == NULL) {
+				snprintf(err, errlen, "%s: out of memory",
+					 path);
+				goto fail;
+			}
+			text = t;
+		}
+		n = fread(text + len, 1, 4096, f);
+		len += n;
+		if (n < 4096)
+			break;
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	fclose(f);
+	text[len] = '\0';
+	ret = config_parse_text(c, text, path, err, errlen);
+	free(text);
+	return ret;
+fail:
+	fclose(f);
+	free(text);
+	return -1;
+}
+
+/* getopt_long table and short option string, built from opts[]. */
+static void build_getopt(struct option *lo, char *so)
+{
+	size_t i, n = 0;
+
+	/* Leading ':': a missing value returns ':' rather than '?'. */
+	so[n++] = ':';
+	for (i = 0; i < NOPTS; i++) {
+		bool has_arg = opts[i].type != OPT_FLAG &&
+			       opts[i].type != OPT_COUNT;
+
+		lo[i].name = opts[i].name;
+		lo[i].has_arg = has_arg ? required_argument : no_argument;
+		lo[i].flag = NULL;
+		lo[i].val = opts[i].letter ? opts[i].letter : 256 + (int)i;
+		if (opts[i].letter) {
+			so[n++] = (char)opts[i].letter;
+			if (has_arg)
+				so[n++] = ':';
+		}
+	}
+	lo[NOPTS] = (struct option){ "help", no_argument, NULL, 'h' };
+	lo[NOPTS + 1] = (struct option){ "version", no_argument, NULL, 'V' };
+	lo[NOPTS + 2] = (struct option){ NULL, 0, NULL, 0 };
+	so[n++] = 'h';
+	so[n++] = 'V';
+	so[n] = '\0';
+}
+
+static const struct opt_desc *opt_by_val(int val)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTS; i++)
+		if ((opts[i].letter && opts[i].letter == val) ||
+		    (!opts[i].letter && 256 + (int)i == val))
+			return &opts[i];
+	return NULL;
+}
+
+int config_from_args(struct config *c, int argc, char **argv, char *err,
+		     size_t errlen)
+{
+	struct option lo[NOPTS + 3];
+	char so[2 * NOPTS + 3], where[64];
+	const struct opt_desc *d;
+	int ch;
+
+	build_getopt(lo, so);
+	/* Pass 1: only -c, -h and -V, so the file can be read first.
+	 * optind 0, not 1: glibc then also drops the rest of a "-abc" left
+	 * half-read by an earlier call. */
+	opterr = 0;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+		if (ch == 'h') {
+			config_usage(argv[0], stdout);
+			return 1;
+		}
+		if (ch == 'V') {
+			printf("rstmond %s\n", RSTMON_VERSION);
+			return 1;
+		}
+		if (ch == 'c') {
+			if (strlen(optarg) >= sizeof(c->config_file)) {
+				snprintf(err, errlen, "-c: path too long");
+				return -1;
+			}
+			snprintf(c->config_file, sizeof(c->config_file), "%s",
+				 optarg);
+			c->config_explicit = true;
+		}
+	}
+	if (config_load_file(c, c->config_file, c->config_explicit, err,
+			     errlen) < 0)
+		return -1;
+
+	/* Pass 2: everything, on top of the file. */
+	opterr = 0;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+		if (ch == '?' || ch == ':') {
+			if (optopt && optopt < 256)
+				snprintf(err, errlen,
+					 "option -%c: %s (see --help)",
+					 optopt, ch == ':' ?
+					 "needs a value" : "unknown");
+			else
+				snprintf(err, errlen,
+					 "option %s: unknown or missing "
+					 "its value (see --help)",
+					 argv[optind - 1]);
+			return -1;
+		}
+		d = opt_by_val(ch);
+		if (d == NULL || d->letter == 'c')
+			continue;
+		if (d->letter)
+			snprintf(where, sizeof(where), "-%c", d->letter);
+		else
+			snprintf(where, sizeof(where), "--%s", d->name);
+		if (opt_set(c, d, optarg, where, err, errlen) < 0)
+			return -1;
+	}
+	if (optind < argc) {
+		snprintf(err, errlen, "unexpected argument '%s' (see --help)",
+			 argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+void config_usage(const char *prog, void *stream)
+{
+	FILE *f = stream;
+	size_t i;
+
+	fprintf(f, "usage: %s [options]\n"
+		   "Watch the TCP resets this host sends: who, why, and "
+		   "whether it is an attack.\n\n", prog);
+	for (i = 0; i < NOPTS; i++) {
+		char left[64];
+
+		if (opts[i].letter)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s",
+				 opts[i].letter, opts[i].name,
+				 opts[i].arg ? " " : "",
+				 opts[i].arg ? opts[i].arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s",
+				 opts[i].name, opts[i].arg ? " " : "",
+				 opts[i].arg ? opts[i].arg : "");
+		fprintf(f, "  %-28s %s\n", left, opts[i].help);
+	}
+	fprintf(f, "  %-28s %s\n", "-V, --version", "print the version");
+	fprintf(f, "  %-28s %s\n", "-h, --help", "this text");
+	fprintf(f, "\nConfig file keys are the long option names: "
+		   "`group = 5`.  See rstmond(8).\n");
+}

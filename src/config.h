@@ -1,0 +1,59 @@
+/* config: command line + config file -> one immutable struct config. */
+#ifndef RSTMON_CONFIG_H
+#define RSTMON_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RSTMON_VERSION "0.1.0"
+#define RSTMON_DEFAULT_GROUP 5
+#define RSTMON_DEFAULT_SOCKET "/run/rstmond.sock"
+#define RSTMON_DEFAULT_CONFIG "/etc/rstmon/rstmond.conf"
+
+struct config {
+	char config_file[PATH_MAX];
+	bool config_explicit;	/* -c given: a missing file is an error */
+	bool foreground;
+	bool check_only;
+	int verbose;
+	uint64_t group;
+	char socket_path[PATH_MAX];
+	char events_path[PATH_MAX];	/* "" = none, "-" = stdout */
+	char rules_path[PATH_MAX];
+	char netns[PATH_MAX];
+	char user[64];
+	uint64_t rcvbuf;
+	uint64_t qthreshold;
+	uint64_t flush_ms;
+	uint64_t budget;
+	uint64_t reconcile_ms;
+};
+
+void config_defaults(struct config *c);
+
+/*
+ * Parse the command line into c (on top of what c already holds).  The
+ * config file named by -c (or the default one) is read first, so that
+ * the command line wins.  Returns 0, 1 when the program should exit with
+ * success (-h, -V), or -1 with a one-line message in err.
+ */
+int config_from_args(struct config *c, int argc, char **argv, char *err,
+		     size_t errlen);
+
+/*
+ * Parse config file text.  `name` is used in messages, which read
+ * "name:line: what".  Pure.  Returns 0 or -1 with err filled.
+ */
+int config_parse_text(struct config *c, const char *text, const char *name,
+		      char *err, size_t errlen);
+
+/* Read and parse a file.  A missing file is fine unless `must_exist`. */
+int config_load_file(struct config *c, const char *path, bool must_exist,
+		     char *err, size_t errlen);
+
+/* Usage text for --help. */
+void config_usage(const char *prog, void *stream);
+
+#endif

@@ -1,0 +1,86 @@
+/* control: the UNIX control socket — line commands in, JSON out. */
+#ifndef RSTMON_CONTROL_H
+#define RSTMON_CONTROL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/queue.h>
+#include <sys/un.h>
+
+#include "json.h"
+#include "loop.h"
+
+#define CONTROL_MAX_CLIENTS 64
+#define CONTROL_MAX_LINE 1024
+#define CONTROL_MAX_ARGS 16
+/* A reply larger than this is refused rather than built. */
+#define CONTROL_MAX_REPLY (16u << 20)
+
+struct control_client;
+
+/*
+ * A command handler fills the client's reply (control_reply) and
+ * returns; the reply is sent and the connection closed, unless the
+ * handler called control_follow() to keep streaming to it.
+ */
+typedef void (*control_handler)(struct control_client *cl, int argc,
+				char **argv, void *arg);
+
+struct control_cmd {
+	const char *name;
+	control_handler fn;
+};
+
+struct control {
+	struct loop *loop;
+	struct watcher w;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	const struct control_cmd *cmds;
+	size_t ncmds;
+	void *arg;
+	LIST_HEAD(, control_client) clients;
+	unsigned int nclients;
+	uint64_t served;
+	uint64_t refused;	/* over CONTROL_MAX_CLIENTS, or bad input */
+	uint64_t followers_dropped;	/* too slow to keep up */
+};
+
+struct control_client {
+	struct watcher w;
+	struct control *ctl;
+	char in[CONTROL_MAX_LINE];
+	size_t inlen;
+	struct json out;
+	size_t sent;
+	uint64_t since_ms;	/* when it connected (monotonic) */
+	bool follow;
+	bool got_command;
+	uint64_t follow_dropped_bytes;
+	LIST_ENTRY(control_client) link;
+};
+
+/*
+ * Create the socket at path (mode 0660).  Refuses when a daemon already
+ * answers there; removes a stale socket file.  Returns 0, or -1 with a
+ * message in err.
+ */
+int control_open(struct control *ctl, struct loop *loop, const char *path,
+		 const struct control_cmd *cmds, size_t ncmds, void *arg,
+		 char *err, size_t errlen);
+/* Close every client, close and unlink the socket. */
+void control_close(struct control *ctl);
+/* Drop clients that sent no command for a while. */
+void control_tick(struct control *ctl, uint64_t now_ms);
+
+struct json *control_reply(struct control_client *cl);
+void control_reply_error(struct control_client *cl, const char *msg);
+void control_follow(struct control_client *cl);
+/*
+ * Queue bytes to a follower.  A follower whose backlog would pass
+ * max_backlog is disconnected and counted; never blocks.
+ */
+void control_push(struct control_client *cl, const char *data, size_t len,
+		  size_t max_backlog);
+
+#endif

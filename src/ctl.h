@@ -1,0 +1,37 @@
+/* ctl: shared pieces of rstmonctl (transport, number formatting). */
+#ifndef RSTMON_CTL_H
+#define RSTMON_CTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+struct ctl_opts {
+	const char *socket_path;
+	bool json;
+	int argc;		/* the verb and its arguments */
+	char **argv;
+};
+
+/*
+ * Send one command line and read the whole reply.  Returns a malloc'd
+ * NUL-terminated string, or NULL after printing an error that says what
+ * to do.
+ */
+char *ctl_request(const char *path, const char *line);
+
+/* Parse a JSON reply; prints the daemon's {"error":…} and returns NULL. */
+json_t *ctl_parse(const char *text);
+
+/* "1,234,567" */
+const char *ctl_group_digits(uint64_t v, char *buf, size_t len);
+/* "3d 4h", "5m 12s", "42s" */
+const char *ctl_duration(uint64_t s, char *buf, size_t len);
+uint64_t ctl_u64(const json_t *obj, const char *key);
+
+int ctl_status(const struct ctl_opts *o);
+int ctl_simple(const struct ctl_opts *o, const char *verb);
+
+#endif

@@ -1,0 +1,83 @@
+/* ctl_status: `rstmonctl status` for people and machines. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ctl.h"
+
+static void row(const char *label, const char *value)
+{
+	printf("%-18s %s\n", label, value);
+}
+
+static void row_u64(const char *label, uint64_t v)
+{
+	char b[32];
+
+	row(label, ctl_group_digits(v, b, sizeof(b)));
+}
+
+static void print_status(const json_t *st)
+{
+	const json_t *cap = json_object_get(st, "capture");
+	const json_t *rec = json_object_get(st, "reconcile");
+	const json_t *ker = json_object_get(st, "kernel");
+	const json_t *out = json_object_get(st, "events_output");
+	char b1[32], b2[32], line[160];
+
+	snprintf(line, sizeof(line), "%s, pid %llu, up %s",
+		 json_string_value(json_object_get(st, "version")),
+		 (unsigned long long)ctl_u64(st, "pid"),
+		 ctl_duration(ctl_u64(st, "uptime_s"), b1, sizeof(b1)));
+	row("rstmond", line);
+	row_u64("NFLOG group", ctl_u64(cap, "group"));
+	row_u64("resets", ctl_u64(st, "events_total"));
+	row_u64("lost", ctl_u64(st, "lost_total"));
+	if (ker != NULL)
+		row_u64("kernel OutRsts", ctl_u64(ker, "out_rsts_since_start"));
+	if (json_is_true(json_object_get(rec, "foreign")))
+		row("reconcile", "off: another rule logs to this group");
+	else if (json_is_true(json_object_get(rec, "available"))) {
+		snprintf(line, sizeof(line), "on, %s logged by %s",
+			 ctl_group_digits(ctl_u64(rec, "logged"), b1,
+					  sizeof(b1)),
+			 json_string_value(json_object_get(rec, "counter")));
+		row("reconcile", line);
+	} else {
+		row("reconcile", "off: no table inet rstmon (rules not "
+				 "loaded)");
+	}
+	snprintf(line, sizeof(line), "%s (%s overflow episodes)",
+		 ctl_group_digits(ctl_u64(cap, "skipped_total"), b1,
+				  sizeof(b1)),
+		 ctl_group_digits(ctl_u64(cap, "enobufs"), b2, sizeof(b2)));
+	row("skipped", line);
+	if (out != NULL) {
+		snprintf(line, sizeof(line), "%s lines, %s dropped",
+			 ctl_group_digits(ctl_u64(out, "lines"), b1,
+					  sizeof(b1)),
+			 ctl_group_digits(ctl_u64(out, "dropped"), b2,
+					  sizeof(b2)));
+		row("events output", line);
+	}
+}
+
+int ctl_status(const struct ctl_opts *o)
+{
+	char *reply = ctl_request(o->socket_path, "status");
+	json_t *root;
+
+	if (reply == NULL)
+		return 1;
+	root = ctl_parse(reply);
+	if (root == NULL) {
+		free(reply);
+		return 1;
+	}
+	if (o->json)
+		fputs(reply, stdout);
+	else
+		print_status(root);
+	json_decref(root);
+	free(reply);
+	return 0;
+}

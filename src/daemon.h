@@ -1,0 +1,54 @@
+/* daemon: the state of one running rstmond, shared by main and the verbs. */
+#ifndef RSTMON_DAEMON_H
+#define RSTMON_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "capture.h"
+#include "config.h"
+#include "control.h"
+#include "events.h"
+#include "ifcache.h"
+#include "loop.h"
+#include "nftsock.h"
+#include "reconcile.h"
+
+struct daemon {
+	struct config cfg;
+	struct loop loop;
+	struct capture cap;
+	struct nftsock nft;
+	bool nft_ok;
+	struct reconcile rec;
+	struct control ctl;
+	bool ctl_ok;
+	struct evsink sink;
+	bool sink_ok;
+	struct ifcache ifc;
+	struct watcher sigw;
+	struct watcher timerw;
+	struct watcher capw;
+	bool rules_installed;
+	bool quit;
+	bool reload;
+
+	uint64_t start_mono_ms;
+	struct timespec start_wall;
+	uint64_t now_ms;	/* monotonic, refreshed each wakeup */
+
+	uint64_t events_total;	/* resets received and parsed */
+	uint64_t out_rsts_base;	/* Tcp: OutRsts at start */
+	bool out_rsts_ok;
+};
+
+/* Control verbs (status.c). */
+extern const struct control_cmd daemon_cmds[];
+extern const unsigned int daemon_ncmds;
+
+uint64_t daemon_lost_total(const struct daemon *d);
+/* Tcp: OutRsts now, or false when /proc/net/snmp is unreadable. */
+bool daemon_out_rsts(uint64_t *v);
+
+#endif

@@ -1,0 +1,55 @@
+/* events: one JSON line per reset, and the buffered file it goes to. */
+#ifndef RSTMON_EVENTS_H
+#define RSTMON_EVENTS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "json.h"
+#include "packet.h"
+
+/* What is known about an event beyond the packet itself. */
+struct event_extra {
+	const char *ifname;	/* NULL when unknown */
+};
+
+/*
+ * Append the event's JSON object (no newline) to j.  Pure.  Field names
+ * are the interface contract of DESIGN.md; absent when unknown.
+ */
+void events_format(struct json *j, const struct rst_event *ev,
+		   const struct event_extra *x);
+
+/* Address as text (inet_ntop); buf >= INET6_ADDRSTRLEN. */
+const char *events_addr_str(uint8_t family, const uint8_t *addr, char *buf);
+
+#define EVSINK_BUFLEN (256 * 1024)
+
+/*
+ * The -e output.  Lines are buffered and written per batch.  When the
+ * reader of a pipe or terminal stalls, lines are dropped and counted
+ * rather than blocking the daemon; a regular file is written as is.
+ */
+struct evsink {
+	int fd;
+	bool nonblocking;
+	bool is_stdout;
+	char path[PATH_MAX];
+	char *buf;
+	size_t len;
+	uint64_t lines;		/* written or queued */
+	uint64_t dropped;	/* lines lost to a stalled reader */
+	uint64_t write_errors;
+};
+
+/* path "-" is stdout.  Returns 0, or -1 with a message in err. */
+int evsink_open(struct evsink *s, const char *path, char *err, size_t errlen);
+void evsink_line(struct evsink *s, const char *line, size_t len);
+void evsink_flush(struct evsink *s);
+/* Reopen the file (after log rotation); stdout is kept. */
+int evsink_reopen(struct evsink *s, char *err, size_t errlen);
+void evsink_close(struct evsink *s);
+
+#endif

@@ -1,0 +1,29 @@
+/* nftsock: in-process nf_tables requests over netlink (libnftnl + libmnl). */
+#ifndef RSTMON_NFTSOCK_H
+#define RSTMON_NFTSOCK_H
+
+#include <stdint.h>
+
+struct mnl_socket;
+
+struct nftsock {
+	struct mnl_socket *nl;
+	uint32_t portid;
+	uint32_t seq;
+	char *buf;
+};
+
+/* Open a socket in the current network namespace.  -1 + errno. */
+int nftsock_open(struct nftsock *s);
+void nftsock_close(struct nftsock *s);
+
+/*
+ * Read the packet count of the named counter object `name` in table
+ * `family table`.  Returns 0, or -1 with errno: ENOENT when the table or
+ * the counter does not exist, EPERM without CAP_NET_ADMIN.
+ */
+int nftsock_counter_read(struct nftsock *s, uint32_t family,
+			 const char *table, const char *name,
+			 uint64_t *packets);
+
+#endif

@@ -1,0 +1,249 @@
+/* rstmonctl: the client — asks rstmond over its control socket. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "ctl.h"
+
+/* Bound on a reply, so a confused peer cannot make us eat memory. */
+#define CTL_MAX_REPLY (64u << 20)
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: rstmonctl [-s PATH] [--json] COMMAND\n"
+		"Ask rstmond which TCP resets this host sends, who sends "
+		"them and why.\n\n"
+		"commands:\n"
+		"  status        counters: resets seen, lost, reconciliation\n"
+		"  reload        reopen the events file, reread the config\n"
+		"\noptions:\n"
+		"  -s, --socket PATH   control socket (default "
+		RSTMON_DEFAULT_SOCKET ")\n"
+		"  -j, --json          JSON for machines instead of a table\n"
+		"  -V, --version       print the version\n"
+		"  -h, --help          this text\n"
+		"\nSee rstmonctl(8).\n");
+}
+
+char *ctl_request(const char *path, const char *line)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+	ssize_t n;
+	int fd;
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		fprintf(stderr, "rstmonctl: socket path %s is too long\n",
+			path);
+		return NULL;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		perror("rstmonctl: socket");
+		return NULL;
+	}
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		int e = errno;
+
+		if (e == EACCES || e == EPERM)
+			fprintf(stderr, "rstmonctl: %s: %s: the control "
+				"socket is for root (run with sudo)\n", path,
+				strerror(e));
+		else
+			fprintf(stderr, "rstmonctl: cannot reach rstmond at "
+				"%s: %s: is rstmond running? (start it with "
+				"`sudo make run`; -s PATH names another "
+				"socket)\n", path, strerror(e));
+		close(fd);
+		return NULL;
+	}
+	if (send(fd, line, strlen(line), MSG_NOSIGNAL) < 0 ||
+	    send(fd, "\n", 1, MSG_NOSIGNAL) < 0) {
+		fprintf(stderr, "rstmonctl: %s: %s\n", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	for (;;) {
+		if (len + 65536 + 1 > cap) {
+			char *t;
+
+			cap = cap ? cap * 2 : 65536 * 2;
+			if (cap > CTL_MAX_REPLY) {
+				fprintf(stderr, "rstmonctl: reply too large\n");
+				goto fail;
+			}
+			t = realloc(buf, cap);
+			if (t == NULL) {
+				fprintf(stderr, "rstmonctl: out of memory\n");
+				goto fail;
+			}
+			buf = t;
+		}
+		n = recv(fd, buf + len, cap - len - 1, 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "rstmonctl: %s: %s\n", path,
+				strerror(errno));
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (buf == NULL || len == 0) {
+		fprintf(stderr, "rstmonctl: rstmond closed the connection "
+			"without a reply\n");
+		free(buf);
+		return NULL;
+	}
+	buf[len] = '\0';
+	return buf;
+fail:
+	close(fd);
+	free(buf);
+	return NULL;
+}
+
+json_t *ctl_parse(const char *text)
+{
+	json_error_t e;
+	json_t *root, *err;
+
+	root = json_loads(text, JSON_DISABLE_EOF_CHECK, &e);
+	if (root == NULL) {
+		fprintf(stderr, "rstmonctl: bad reply from rstmond: %s\n",
+			e.text);
+		return NULL;
+	}
+	err = json_object_get(root, "error");
+	if (json_is_string(err)) {
+		fprintf(stderr, "rstmonctl: rstmond says: %s\n",
+			json_string_value(err));
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+}
+
+uint64_t ctl_u64(const json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (json_is_integer(v) && json_integer_value(v) >= 0)
+		return (uint64_t)json_integer_value(v);
+	if (json_is_real(v) && json_real_value(v) >= 0)
+		return (uint64_t)json_real_value(v);
+	return 0;
+}
+
+const char *ctl_group_digits(uint64_t v, char *buf, size_t len)
+{
+	char tmp[32];
+	size_t n, i, o = 0;
+
+	n = (size_t)snprintf(tmp, sizeof(tmp), "%llu",
+			     (unsigned long long)v);
+	for (i = 0; i < n && o + 2 < len; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = tmp[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+const char *ctl_duration(uint64_t s, char *buf, size_t len)
+{
+	unsigned long long v = s;
+
+	if (v >= 86400)
+		snprintf(buf, len, "%llud %lluh", v / 86400, v % 86400 / 3600);
+	else if (v >= 3600)
+		snprintf(buf, len, "%lluh %llum", v / 3600, v % 3600 / 60);
+	else if (v >= 60)
+		snprintf(buf, len, "%llum %llus", v / 60, v % 60);
+	else
+		snprintf(buf, len, "%llus", v);
+	return buf;
+}
+
+int ctl_simple(const struct ctl_opts *o, const char *verb)
+{
+	char *reply = ctl_request(o->socket_path, verb);
+	json_t *root;
+
+	if (reply == NULL)
+		return 1;
+	root = ctl_parse(reply);
+	if (root == NULL) {
+		free(reply);
+		return 1;
+	}
+	if (o->json)
+		fputs(reply, stdout);
+	else
+		printf("rstmond: %s done\n", verb);
+	json_decref(root);
+	free(reply);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctl_opts o = { RSTMON_DEFAULT_SOCKET, false, 0, NULL };
+	const char *verb;
+	int ch;
+
+	/* Options may follow the verb too ("status --json"). */
+	while ((ch = getopt_long(argc, argv, "s:jVh", lo, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			o.socket_path = optarg;
+			break;
+		case 'j':
+			o.json = true;
+			break;
+		case 'V':
+			printf("rstmonctl %s\n", RSTMON_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	o.argc = argc - optind;
+	o.argv = argv + optind;
+	verb = o.argv[0];
+	if (strcmp(verb, "status") == 0 && o.argc == 1)
+		return ctl_status(&o);
+	if (strcmp(verb, "reload") == 0 && o.argc == 1)
+		return ctl_simple(&o, "reload");
+	fprintf(stderr, "rstmonctl: unknown command or arguments: '%s' "
+		"(see rstmonctl --help)\n", verb);
+	return 2;
+}

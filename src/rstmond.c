@@ -1,0 +1,431 @@
+/* rstmond: main — set up, run the event loop, tear down.  No business logic. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/netfilter.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "privdrop.h"
+#include "ruleset.h"
+
+/* Tries to bind at a moment when the rule's counter is still. */
+#define BIND_ATTEMPTS 5
+
+static uint64_t mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+/* The per-reset pipeline: capture -> (later: owner, classify, stats). */
+static void on_event(const struct rst_event *ev, void *arg)
+{
+	struct daemon *d = arg;
+	struct event_extra x = { NULL };
+	char line[2048];
+	struct json j;
+
+	d->events_total++;
+	if (!d->sink_ok && log_verbose() < 2)
+		return;
+	x.ifname = ifcache_name(&d->ifc, ev->oif, d->now_ms);
+	json_init_fixed(&j, line, sizeof(line));
+	events_format(&j, ev, &x);
+	if (!json_ok(&j))
+		return;
+	if (d->sink_ok)
+		evsink_line(&d->sink, line, j.len);
+	if (log_verbose() >= 2)
+		log_debug("reset %s", line);
+}
+
+static void on_batch_end(void *arg)
+{
+	struct daemon *d = arg;
+
+	if (d->sink_ok)
+		evsink_flush(&d->sink);
+}
+
+static void capture_cb(struct watcher *w, uint32_t revents)
+{
+	struct daemon *d = w->arg;
+
+	(void)revents;
+	if (capture_drain(&d->cap, (unsigned int)d->cfg.budget) < 0)
+		log_warn("NFLOG receive");
+}
+
+static bool counter_read(struct daemon *d, uint64_t *v)
+{
+	if (!d->nft_ok)
+		return false;
+	return nftsock_counter_read(&d->nft, NFPROTO_INET, RSTMON_TABLE,
+				    RSTMON_COUNTER, v) == 0;
+}
+
+static void reconcile_now(struct daemon *d)
+{
+	uint64_t counter = 0;
+	bool ok = counter_read(d, &counter);
+	uint64_t before = d->cap.seq.lost;
+
+	switch (reconcile_tick(&d->rec, &d->cap.seq, ok, counter,
+			       capture_idle(&d->cap))) {
+	case RECONCILE_FOUND:
+		log_info("counter " RSTMON_TABLE_FAMILY " " RSTMON_TABLE " "
+			 RSTMON_COUNTER " found: reconciling losses");
+		break;
+	case RECONCILE_GONE:
+		log_warnx("table " RSTMON_TABLE_FAMILY " " RSTMON_TABLE
+			  " is gone: tail losses cannot be counted until "
+			  "the rules are loaded again");
+		break;
+	case RECONCILE_RESET:
+		log_info("counter " RSTMON_COUNTER " was reset (rules "
+			 "reloaded?): reconciling from here");
+		break;
+	case RECONCILE_FOREIGN:
+		log_warnx("more resets arrived on NFLOG group %llu than table "
+			  RSTMON_TABLE_FAMILY " " RSTMON_TABLE " logged: "
+			  "another rule logs to this group; tail-loss "
+			  "reconciliation is off",
+			  (unsigned long long)d->cfg.group);
+		break;
+	case RECONCILE_QUIET:
+		break;
+	}
+	if (d->cap.seq.lost > before)
+		log_warnx("%llu resets lost between the kernel and rstmond "
+			  "(total %llu); raise --rcvbuf",
+			  (unsigned long long)(d->cap.seq.lost - before),
+			  (unsigned long long)d->cap.seq.lost);
+}
+
+static void timer_cb(struct watcher *w, uint32_t revents)
+{
+	struct daemon *d = w->arg;
+	uint64_t expirations;
+
+	(void)revents;
+	if (read(w->fd, &expirations, sizeof(expirations)) < 0)
+		return;
+	reconcile_now(d);
+	if (d->ctl_ok)
+		control_tick(&d->ctl, d->now_ms);
+	if (d->sink_ok)
+		evsink_flush(&d->sink);
+}
+
+static void signal_cb(struct watcher *w, uint32_t revents)
+{
+	struct daemon *d = w->arg;
+	struct signalfd_siginfo si;
+
+	(void)revents;
+	while (read(w->fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGTERM:
+		case SIGINT:
+			d->quit = true;
+			break;
+		case SIGHUP:
+			d->reload = true;
+			break;
+		}
+	}
+}
+
+/* SIGHUP / `rstmonctl reload`: reopen the events file for rotation. */
+static void do_reload(struct daemon *d)
+{
+	char err[512];
+
+	d->reload = false;
+	if (d->sink_ok && evsink_reopen(&d->sink, err, sizeof(err)) < 0)
+		log_warnx("%s", err);
+	log_info("reloaded");
+}
+
+static int enter_netns(const char *name, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (strchr(name, '/') != NULL)
+		snprintf(path, sizeof(path), "%s", name);
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "--netns %.200s: %.300s: %s", name,
+			 path, strerror(errno));
+		return -1;
+	}
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		snprintf(err, errlen, "--netns %.200s: setns: %s", name,
+			 strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/*
+ * Bind the group at a moment when the rule's counter does not move, so
+ * that "logged since the bind" is exact: read, bind, read again.
+ */
+static int open_capture(struct daemon *d, char *err, size_t errlen)
+{
+	struct capture_params p = {
+		.group = (uint16_t)d->cfg.group,
+		.rcvbuf = (int)d->cfg.rcvbuf,
+		.qthreshold = (uint32_t)d->cfg.qthreshold,
+		.flush_cs = (uint32_t)((d->cfg.flush_ms + 9) / 10),
+		.nlbufsiz = 128 * 1024,
+	};
+	uint64_t c0 = 0, c1 = 0;
+	bool ok0, ok1 = false;
+	int i;
+
+	for (i = 0; i < BIND_ATTEMPTS; i++) {
+		ok0 = counter_read(d, &c0);
+		if (capture_open(&d->cap, &p, on_event, on_batch_end, d, err,
+				 errlen) < 0)
+			return -1;
+		ok1 = counter_read(d, &c1);
+		if (!ok0 || !ok1 || c0 == c1)
+			break;
+		if (i + 1 < BIND_ATTEMPTS)
+			capture_close(&d->cap);
+	}
+	reconcile_start(&d->rec, ok1, c1);
+	if (!ok1)
+		log_warnx("no table " RSTMON_TABLE_FAMILY " " RSTMON_TABLE
+			  " with counter " RSTMON_COUNTER " in this network "
+			  "namespace: load rules/rstmon.nft (or --rules) "
+			  "unless your firewall logs resets to NFLOG group "
+			  "%llu itself; tail losses are not counted "
+			  "without it", (unsigned long long)d->cfg.group);
+	return 0;
+}
+
+static void on_wake(void *arg)
+{
+	struct daemon *d = arg;
+
+	d->now_ms = mono_ms();
+}
+
+static int setup_loop(struct daemon *d, char *err, size_t errlen)
+{
+	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
+	sigset_t mask;
+
+	if (loop_init(&d->loop) < 0) {
+		snprintf(err, errlen, "epoll: %s", strerror(errno));
+		return -1;
+	}
+	d->loop.on_wake = on_wake;
+	d->loop.wake_arg = d;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	d->sigw.fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	d->sigw.cb = signal_cb;
+	d->sigw.arg = d;
+	its.it_interval.tv_sec = (time_t)(d->cfg.reconcile_ms / 1000);
+	its.it_interval.tv_nsec = (long)(d->cfg.reconcile_ms % 1000) * 1000000;
+	its.it_value = its.it_interval;
+	d->timerw.fd = timerfd_create(CLOCK_MONOTONIC,
+				      TFD_NONBLOCK | TFD_CLOEXEC);
+	d->timerw.cb = timer_cb;
+	d->timerw.arg = d;
+	if (d->sigw.fd < 0 || d->timerw.fd < 0 ||
+	    timerfd_settime(d->timerw.fd, 0, &its, NULL) < 0 ||
+	    loop_add(&d->loop, &d->sigw, EPOLLIN) < 0 ||
+	    loop_add(&d->loop, &d->timerw, EPOLLIN) < 0) {
+		snprintf(err, errlen, "signalfd/timerfd: %s",
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int setup(struct daemon *d, char *err, size_t errlen)
+{
+	d->start_mono_ms = d->now_ms = mono_ms();
+	clock_gettime(CLOCK_REALTIME, &d->start_wall);
+	ifcache_init(&d->ifc);
+	if (d->cfg.netns[0] && enter_netns(d->cfg.netns, err, errlen) < 0)
+		return -1;
+	if (setup_loop(d, err, errlen) < 0)
+		return -1;
+	if (d->cfg.events_path[0]) {
+		if (evsink_open(&d->sink, d->cfg.events_path, err, errlen) < 0)
+			return -1;
+		d->sink_ok = true;
+	}
+	if (d->cfg.rules_path[0]) {
+		if (ruleset_install(d->cfg.rules_path, err, errlen) < 0)
+			return -1;
+		d->rules_installed = true;
+	}
+	if (nftsock_open(&d->nft) == 0)
+		d->nft_ok = true;
+	else
+		log_warn("nf_tables netlink socket");
+	if (open_capture(d, err, errlen) < 0)
+		return -1;
+	d->capw.fd = capture_fd(&d->cap);
+	d->capw.cb = capture_cb;
+	d->capw.arg = d;
+	if (loop_add(&d->loop, &d->capw, EPOLLIN) < 0) {
+		snprintf(err, errlen, "epoll: %s", strerror(errno));
+		return -1;
+	}
+	if (control_open(&d->ctl, &d->loop, d->cfg.socket_path, daemon_cmds,
+			 daemon_ncmds, d, err, errlen) < 0)
+		return -1;
+	d->ctl_ok = true;
+	d->out_rsts_ok = daemon_out_rsts(&d->out_rsts_base);
+	return 0;
+}
+
+static void teardown(struct daemon *d)
+{
+	char err[512];
+
+	if (d->ctl_ok)
+		control_close(&d->ctl);
+	if (d->cap.nl != NULL)
+		capture_close(&d->cap);
+	if (d->nft_ok)
+		nftsock_close(&d->nft);
+	if (d->sink_ok)
+		evsink_close(&d->sink);
+	if (d->rules_installed && ruleset_remove(err, sizeof(err)) < 0)
+		log_warnx("%s", err);
+	loop_fini(&d->loop);
+}
+
+/*
+ * Fork into the background; the parent waits until the child reports
+ * that setup worked (one byte on a pipe), so errors still reach the
+ * terminal and the exit status.  Returns the pipe's write end.
+ */
+static int daemonize(void)
+{
+	int pfd[2], status;
+	pid_t pid;
+	char c;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		fatal("pipe");
+	pid = fork();
+	if (pid < 0)
+		fatal("fork");
+	if (pid > 0) {
+		close(pfd[1]);
+		if (read(pfd[0], &c, 1) == 1)
+			_exit(0);
+		waitpid(pid, &status, 0);
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+	}
+	close(pfd[0]);
+	if (setsid() < 0)
+		fatal("setsid");
+	return pfd[1];
+}
+
+static void detach_stdio(int ready_fd)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	if (write(ready_fd, "", 1) < 0)
+		log_warn("readiness pipe");
+	close(ready_fd);
+}
+
+int main(int argc, char **argv)
+{
+	static struct daemon d;
+	char err[1024];
+	int r, ready_fd = -1;
+
+	config_defaults(&d.cfg);
+	r = config_from_args(&d.cfg, argc, argv, err, sizeof(err));
+	if (r != 0) {
+		if (r < 0)
+			fprintf(stderr, "rstmond: %s\n", err);
+		return r < 0 ? 2 : 0;
+	}
+	if (d.cfg.check_only) {
+		printf("rstmond: configuration OK\n");
+		return 0;
+	}
+	if (!d.cfg.foreground && strcmp(d.cfg.events_path, "-") == 0) {
+		fprintf(stderr, "rstmond: -e - writes events to stdout, "
+				"which needs -f (foreground)\n");
+		return 2;
+	}
+	log_init("rstmond", true, d.cfg.verbose);
+	if (!d.cfg.foreground)
+		ready_fd = daemonize();
+	if (setup(&d, err, sizeof(err)) < 0) {
+		log_warnx("%s", err);
+		teardown(&d);
+		return 1;
+	}
+	if (privdrop(d.cfg.user, err, sizeof(err)) < 0) {
+		log_warnx("%s", err);
+		teardown(&d);
+		return 1;
+	}
+	if (!d.cfg.foreground) {
+		log_init("rstmond", false, d.cfg.verbose);
+		detach_stdio(ready_fd);
+	}
+	log_info("listening on NFLOG group %llu, control socket %s",
+		 (unsigned long long)d.cfg.group, d.cfg.socket_path);
+
+	while (!d.quit) {
+		if (loop_run_once(&d.loop, -1) < 0) {
+			log_warn("epoll_wait");
+			break;
+		}
+		if (d.reload)
+			do_reload(&d);
+	}
+	/* Take what is still queued before closing: nothing left behind. */
+	capture_drain(&d.cap, 1u << 20);
+	log_info("exiting: %llu resets, %llu lost",
+		 (unsigned long long)d.events_total,
+		 (unsigned long long)daemon_lost_total(&d));
+	teardown(&d);
+	return 0;
+}

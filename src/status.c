@@ -1,0 +1,119 @@
+/* status: the control socket verbs that report the daemon's state. */
+#include <unistd.h>
+
+#include "daemon.h"
+#include "procnet.h"
+#include "ruleset.h"
+
+uint64_t daemon_lost_total(const struct daemon *d)
+{
+	return d->cap.seq.lost;
+}
+
+bool daemon_out_rsts(uint64_t *v)
+{
+	static const char *const names[] = { "OutRsts" };
+	char buf[8192];
+
+	if (procnet_read(PROCNET_SNMP, buf, sizeof(buf)) < 0)
+		return false;
+	return procnet_parse(buf, "Tcp", names, 1, v) == 1;
+}
+
+static void status_capture(struct json *j, const struct daemon *d)
+{
+	const struct capture *c = &d->cap;
+	int i;
+
+	json_obj_begin(j, "capture");
+	json_u64(j, "group", d->cfg.group);
+	json_u64(j, "datagrams", c->datagrams);
+	json_u64(j, "enobufs", c->enobufs);
+	json_u64(j, "truncated_datagrams", c->truncated);
+	json_u64(j, "received", c->seq.received);
+	json_u64(j, "late", c->seq.late);
+	json_u64(j, "no_seq", c->no_seq);
+	json_u64(j, "skipped_total", capture_skipped_total(c));
+	json_obj_begin(j, "skipped");
+	for (i = 1; i < PACKET_E_MAX; i++)
+		json_u64(j, packet_result_name((enum packet_result)i),
+			 c->skipped[i]);
+	json_obj_end(j);
+	json_obj_end(j);
+}
+
+static void status_reconcile(struct json *j, const struct daemon *d)
+{
+	const struct reconcile *r = &d->rec;
+
+	json_obj_begin(j, "reconcile");
+	json_str(j, "counter", RSTMON_TABLE_FAMILY " " RSTMON_TABLE " "
+		 RSTMON_COUNTER);
+	json_bool(j, "available", r->available);
+	json_bool(j, "foreign", r->foreign);
+	if (r->available)
+		json_u64(j, "logged", reconcile_logged(r));
+	json_u64(j, "rebases", r->rebases);
+	json_obj_end(j);
+}
+
+static void cmd_status(struct control_client *cl, int argc, char **argv,
+		       void *arg)
+{
+	struct daemon *d = arg;
+	struct json *j = control_reply(cl);
+	uint64_t out_rsts;
+
+	(void)argc;
+	(void)argv;
+	json_obj_begin(j, NULL);
+	json_str(j, "version", RSTMON_VERSION);
+	json_u64(j, "pid", (uint64_t)getpid());
+	json_u64(j, "uptime_s", (d->now_ms - d->start_mono_ms) / 1000);
+	json_u64(j, "started", (uint64_t)d->start_wall.tv_sec);
+	json_u64(j, "events_total", d->events_total);
+	json_u64(j, "lost_total", daemon_lost_total(d));
+	status_capture(j, d);
+	status_reconcile(j, d);
+	if (d->out_rsts_ok && daemon_out_rsts(&out_rsts)) {
+		json_obj_begin(j, "kernel");
+		json_u64(j, "out_rsts_since_start",
+			 out_rsts - d->out_rsts_base);
+		json_obj_end(j);
+	}
+	if (d->sink_ok) {
+		json_obj_begin(j, "events_output");
+		json_u64(j, "lines", d->sink.lines);
+		json_u64(j, "dropped", d->sink.dropped);
+		json_u64(j, "write_errors", d->sink.write_errors);
+		json_obj_end(j);
+	}
+	json_obj_begin(j, "control");
+	json_u64(j, "served", d->ctl.served);
+	json_u64(j, "refused", d->ctl.refused);
+	json_u64(j, "followers_dropped", d->ctl.followers_dropped);
+	json_obj_end(j);
+	json_obj_end(j);
+	json_raw(j, "\n", 1);
+}
+
+static void cmd_reload(struct control_client *cl, int argc, char **argv,
+		       void *arg)
+{
+	struct daemon *d = arg;
+	struct json *j = control_reply(cl);
+
+	(void)argc;
+	(void)argv;
+	d->reload = true;
+	json_obj_begin(j, NULL);
+	json_bool(j, "reload", true);
+	json_obj_end(j);
+	json_raw(j, "\n", 1);
+}
+
+const struct control_cmd daemon_cmds[] = {
+	{ "status", cmd_status },
+	{ "reload", cmd_reload },
+};
+const unsigned int daemon_ncmds = sizeof(daemon_cmds) / sizeof(daemon_cmds[0]);

@@ -1,0 +1,14 @@
+/* unit: the Check suites of the pure modules, run by unit_main.c. */
+#ifndef RSTMON_UNIT_H
+#define RSTMON_UNIT_H
+
+#include <check.h>
+
+Suite *packet_suite(void);
+Suite *json_suite(void);
+Suite *seqtrack_suite(void);
+Suite *reconcile_suite(void);
+Suite *procnet_suite(void);
+Suite *config_suite(void);
+
+#endif

@@ -1,0 +1,21 @@
+/* unit_main: run every unit suite; the exit status says if any failed. */
+#include <stdlib.h>
+
+#include "unit.h"
+
+int main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	sr = srunner_create(packet_suite());
+	srunner_add_suite(sr, json_suite());
+	srunner_add_suite(sr, seqtrack_suite());
+	srunner_add_suite(sr, reconcile_suite());
+	srunner_add_suite(sr, procnet_suite());
+	srunner_add_suite(sr, config_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
