@@ -25,6 +25,13 @@ char *ctl_request(const char *path, const char *line);
 /* Parse a JSON reply; prints the daemon's {"error":…} and returns NULL. */
 json_t *ctl_parse(const char *text);
 
+/*
+ * ctl_request + ctl_parse.  On success *reply holds the raw text (for
+ * --json) and the parsed document is returned; both are the caller's to
+ * free.  NULL after an error has been printed.
+ */
+json_t *ctl_fetch(const struct ctl_opts *o, const char *line, char **reply);
+
 /* "1,234,567" */
 const char *ctl_group_digits(uint64_t v, char *buf, size_t len);
 /* "3d 4h", "5m 12s", "42s" */

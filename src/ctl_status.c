@@ -63,16 +63,11 @@ static void print_status(const json_t *st)
 
 int ctl_status(const struct ctl_opts *o)
 {
-	char *reply = ctl_request(o->socket_path, "status");
-	json_t *root;
+	char *reply;
+	json_t *root = ctl_fetch(o, "status", &reply);
 
-	if (reply == NULL)
+	if (root == NULL)
 		return 1;
-	root = ctl_parse(reply);
-	if (root == NULL) {
-		free(reply);
-		return 1;
-	}
 	if (o->json)
 		fputs(reply, stdout);
 	else

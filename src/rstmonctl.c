@@ -178,18 +178,28 @@ const char *ctl_duration(uint64_t s, char *buf, size_t len)
 	return buf;
 }
 
-int ctl_simple(const struct ctl_opts *o, const char *verb)
+json_t *ctl_fetch(const struct ctl_opts *o, const char *line, char **reply)
 {
-	char *reply = ctl_request(o->socket_path, verb);
 	json_t *root;
 
-	if (reply == NULL)
-		return 1;
-	root = ctl_parse(reply);
+	*reply = ctl_request(o->socket_path, line);
+	if (*reply == NULL)
+		return NULL;
+	root = ctl_parse(*reply);
 	if (root == NULL) {
-		free(reply);
-		return 1;
+		free(*reply);
+		*reply = NULL;
 	}
+	return root;
+}
+
+int ctl_simple(const struct ctl_opts *o, const char *verb)
+{
+	char *reply;
+	json_t *root = ctl_fetch(o, verb, &reply);
+
+	if (root == NULL)
+		return 1;
 	if (o->json)
 		fputs(reply, stdout);
 	else
