@@ -70,6 +70,9 @@ in_b() { ip netns exec "$NS_B" "$@"; }
 
 setup_netns() {
 	require_root
+	for b in "$RSTMOND" "$RSTMONCTL" "$RSTGEN"; do
+		[ -x "$b" ] || fail "$b is missing: build it first (make test-build)"
+	done
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
 	TMPD=$(mktemp -d /tmp/rstmon-test.XXXXXX)
