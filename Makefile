@@ -45,9 +45,12 @@ endif
 # Everything of the daemon but main(): unit tests link against it too.
 CORE_OBJS := src/log.o src/json.o src/packet.o src/seqtrack.o \
 	src/reconcile.o src/procnet.o src/config.o src/events.o \
-	src/ifcache.o
+	src/ifcache.o src/cause.o src/tracejoin.o src/cgroup.o src/users.o \
+	src/credits.o src/classify.o src/inventory.o
 DAEMON_OBJS := $(CORE_OBJS) src/capture.o src/nftsock.o src/ruleset.o \
-	src/loop.o src/control.o src/privdrop.o src/status.o
+	src/loop.o src/control.o src/privdrop.o src/status.o src/trace.o \
+	src/procscan.o src/sockdiag.o src/attrib.o src/kcounters.o \
+	src/localaddr.o src/pidinfo.o
 CTL_OBJS := src/rstmonctl.o src/ctl_status.o
 
 UNIT_SRCS := $(wildcard tests/unit/check_*.c)

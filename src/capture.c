@@ -49,8 +49,19 @@ static int capture_msg_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	}
 	c->events++;
-	c->on_event(&ev, c->arg);
+	c->batch[c->nbatch++] = ev;
+	if (c->nbatch == CAPTURE_MAX_BATCH) {
+		c->on_event(c->batch, c->nbatch, c->arg);
+		c->nbatch = 0;
+	}
 	return MNL_CB_OK;
+}
+
+static void capture_flush(struct capture *c)
+{
+	if (c->nbatch > 0)
+		c->on_event(c->batch, c->nbatch, c->arg);
+	c->nbatch = 0;
 }
 
 void capture_input(struct capture *c, const void *buf, size_t len,
@@ -65,6 +76,7 @@ void capture_input(struct capture *c, const void *buf, size_t len,
 	 * middle of a batch is not expected; the rest is then skipped.
 	 */
 	mnl_cb_run(buf, len, 0, c->portid, capture_msg_cb, &in);
+	capture_flush(c);
 }
 
 static int now_both(struct timespec *wall, uint64_t *mono_ns)
@@ -103,6 +115,7 @@ static int capture_config(struct capture *c, struct nlmsghdr *nlh)
 		c->datagrams++;
 		ret = mnl_cb_run(c->buf, (size_t)n, seq, c->portid,
 				 capture_msg_cb, &in);
+		capture_flush(c);
 		if (ret <= MNL_CB_STOP)
 			return ret < 0 ? -1 : 0;
 	}
@@ -124,8 +137,10 @@ int capture_open(struct capture *c, const struct capture_params *p,
 	c->arg = arg;
 	c->buflen = CAPTURE_BUFLEN;
 	c->buf = malloc(c->buflen);
-	if (c->buf == NULL) {
+	c->batch = calloc(CAPTURE_MAX_BATCH, sizeof(*c->batch));
+	if (c->buf == NULL || c->batch == NULL) {
 		snprintf(err, errlen, "out of memory");
+		capture_close(c);
 		return -1;
 	}
 	c->nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
@@ -195,6 +210,8 @@ void capture_close(struct capture *c)
 	c->nl = NULL;
 	free(c->buf);
 	c->buf = NULL;
+	free(c->batch);
+	c->batch = NULL;
 }
 
 int capture_fd(const struct capture *c)

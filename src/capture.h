@@ -20,8 +20,13 @@ struct capture_params {
 	uint32_t nlbufsiz;	/* kernel batch buffer, bytes */
 };
 
-typedef void (*capture_event_fn)(const struct rst_event *ev, void *arg);
+/* The resets of one datagram, together (they arrived at once). */
+typedef void (*capture_event_fn)(const struct rst_event *evs, unsigned int n,
+				 void *arg);
 typedef void (*capture_batch_fn)(void *arg);
+
+/* More resets than this in one datagram are handed on in parts. */
+#define CAPTURE_MAX_BATCH 2048
 
 struct capture {
 	struct mnl_socket *nl;
@@ -32,6 +37,8 @@ struct capture {
 	capture_event_fn on_event;
 	capture_batch_fn on_batch_end;
 	void *arg;
+	struct rst_event *batch;	/* CAPTURE_MAX_BATCH events */
+	unsigned int nbatch;
 
 	struct seqtrack seq;
 	uint64_t events;	/* parsed resets handed on */
@@ -46,7 +53,8 @@ struct capture {
 /*
  * Open a netlink socket in the current network namespace, bind the group
  * and configure it in one message.  Events that arrive while binding are
- * handed to on_event already.  Returns 0, or -1 with errno (EPERM: group
+ * handed to on_event already.  on_event gets the resets of each datagram;
+ * on_batch_end is called after each drain.  Returns 0, or -1 with errno (EPERM: group
  * held by another socket, or no CAP_NET_ADMIN) and a message in err.
  */
 int capture_open(struct capture *c, const struct capture_params *p,

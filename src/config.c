@@ -24,6 +24,7 @@ struct opt_desc {
 	bool in_file;		/* may appear in the config file */
 	const char *arg;
 	const char *help;
+	const char *choices;	/* OPT_STR: "a|b" allowed values, or NULL */
 };
 
 #define OFF(f) offsetof(struct config, f)
@@ -31,38 +32,48 @@ struct opt_desc {
 
 static const struct opt_desc opts[] = {
 	{ "foreground", 'f', OPT_FLAG, OFF(foreground), 0, 0, 1, false, NULL,
-	  "stay in the foreground, log to stderr" },
+	  "stay in the foreground, log to stderr", NULL },
 	{ "config", 'c', OPT_STR, OFF(config_file), SZ(config_file), 0, 0,
-	  false, "FILE", "config file (default " RSTMON_DEFAULT_CONFIG ")" },
+	  false, "FILE", "config file (default " RSTMON_DEFAULT_CONFIG ")", NULL },
 	{ "group", 'g', OPT_UINT, OFF(group), 0, 0, 65535, true, "N",
-	  "NFLOG group the rules log to (default 5)" },
+	  "NFLOG group the rules log to (default 5)", NULL },
 	{ "socket", 's', OPT_STR, OFF(socket_path), SZ(socket_path), 0, 0,
-	  true, "PATH", "control socket (default " RSTMON_DEFAULT_SOCKET ")" },
+	  true, "PATH", "control socket (default " RSTMON_DEFAULT_SOCKET ")", NULL },
 	{ "events", 'e', OPT_STR, OFF(events_path), SZ(events_path), 0, 0,
-	  true, "FILE|-", "write one JSON line per reset to FILE or stdout" },
+	  true, "FILE|-", "write one JSON line per reset to FILE or stdout", NULL },
 	{ "rules", 0, OPT_STR, OFF(rules_path), SZ(rules_path), 0, 0, true,
 	  "FILE", "install this nft ruleset at start, delete table inet "
-		  "rstmon at exit" },
+		  "rstmon at exit", NULL },
 	{ "netns", 0, OPT_STR, OFF(netns), SZ(netns), 0, 0, true, "NAME",
-	  "monitor network namespace NAME (/run/netns/NAME)" },
+	  "monitor network namespace NAME (/run/netns/NAME)", NULL },
 	{ "user", 'u', OPT_STR, OFF(user), SZ(user), 0, 0, true, "USER",
 	  "run as USER after opening sockets (default: stay root, "
-	  "capabilities reduced)" },
+	  "capabilities reduced)", NULL },
 	{ "rcvbuf", 0, OPT_SIZE, OFF(rcvbuf), 0, 65536, 1ull << 30, true,
-	  "BYTES", "netlink receive buffer, K/M suffix (default 8M)" },
+	  "BYTES", "netlink receive buffer, K/M suffix (default 8M)", NULL },
 	{ "qthreshold", 0, OPT_UINT, OFF(qthreshold), 0, 1, 1000, true, "N",
-	  "resets per NFLOG batch (default 64)" },
+	  "resets per NFLOG batch (default 64)", NULL },
 	{ "flush-timeout", 0, OPT_UINT, OFF(flush_ms), 0, 10, 100, true, "MS",
-	  "kernel flush timeout of a partial batch (default 10)" },
+	  "kernel flush timeout of a partial batch (default 10)", NULL },
 	{ "budget", 0, OPT_UINT, OFF(budget), 0, 1, 100000, true, "N",
-	  "datagrams read per wakeup (default 256)" },
+	  "datagrams read per wakeup (default 256)", NULL },
 	{ "reconcile-interval", 0, OPT_UINT, OFF(reconcile_ms), 0, 200, 60000,
 	  true, "MS", "compare with the rule's counter every MS (default "
-		      "1000)" },
+		      "1000)", NULL },
+	{ "kernel-trace", 0, OPT_STR, OFF(kernel_trace), SZ(kernel_trace), 0,
+	  0, true, "auto|off", "read the kernel's reset reasons from the "
+				"tcp:tcp_send_reset tracepoint when it exists "
+				"(default auto)", "auto|off" },
+	{ "trace-max-rate", 0, OPT_UINT, OFF(trace_max_rate), 0, 100,
+	  10000000, true, "N", "pause the tracepoint above N resets/s "
+			       "(default 20000)", NULL },
+	{ "inventory-interval", 0, OPT_UINT, OFF(inventory_ms), 0, 100,
+	  60000, true, "MS", "list listeners and connections every MS "
+			     "(default 1000)", NULL },
 	{ "check", 'n', OPT_FLAG, OFF(check_only), 0, 0, 1, false, NULL,
-	  "check the configuration and exit" },
+	  "check the configuration and exit", NULL },
 	{ "verbose", 'v', OPT_COUNT, OFF(verbose), 0, 0, 0, true, NULL,
-	  "more messages; twice: one line per reset" },
+	  "more messages; twice: one line per reset", NULL },
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
@@ -80,6 +91,9 @@ void config_defaults(struct config *c)
 	c->flush_ms = 10;
 	c->budget = 256;
 	c->reconcile_ms = 1000;
+	snprintf(c->kernel_trace, sizeof(c->kernel_trace), "auto");
+	c->trace_max_rate = 20000;
+	c->inventory_ms = 1000;
 }
 
 static int parse_uint(const char *s, bool size_suffix, uint64_t *out)
@@ -111,6 +125,24 @@ static int parse_uint(const char *s, bool size_suffix, uint64_t *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+/* Is value one of the '|'-separated words of choices? */
+static bool choice_ok(const char *choices, const char *value)
+{
+	size_t n = strlen(value);
+	const char *p = choices;
+
+	while (*p != '\0') {
+		size_t w = strcspn(p, "|");
+
+		if (w == n && strncmp(p, value, n) == 0)
+			return true;
+		p += w;
+		if (*p == '|')
+			p++;
+	}
+	return false;
 }
 
 /* Store `value` for option d; where says which file:line or flag. */
@@ -149,6 +181,11 @@ static int opt_set(struct config *c, const struct opt_desc *d,
 		*(uint64_t *)(void *)base = v;
 		return 0;
 	case OPT_STR:
+		if (d->choices != NULL && !choice_ok(d->choices, value)) {
+			snprintf(err, errlen, "%s: %s must be one of %s, not "
+				 "'%s'", where, d->name, d->choices, value);
+			return -1;
+		}
 		if (strlen(value) >= d->size) {
 			snprintf(err, errlen, "%s: %s is too long (max %zu)",
 				 where, d->name, d->size - 1);

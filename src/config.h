@@ -29,6 +29,9 @@ struct config {
 	uint64_t flush_ms;
 	uint64_t budget;
 	uint64_t reconcile_ms;
+	char kernel_trace[8];	/* "auto" or "off" */
+	uint64_t trace_max_rate;
+	uint64_t inventory_ms;
 };
 
 void config_defaults(struct config *c);

@@ -6,7 +6,9 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "attrib.h"
 #include "capture.h"
+#include "cause.h"
 #include "config.h"
 #include "control.h"
 #include "events.h"
@@ -30,6 +32,8 @@ struct daemon {
 	struct watcher sigw;
 	struct watcher timerw;
 	struct watcher capw;
+	struct watcher tracew;
+	struct attrib *attrib;
 	bool rules_installed;
 	bool quit;
 	bool reload;
@@ -39,6 +43,9 @@ struct daemon {
 	uint64_t now_ms;	/* monotonic, refreshed each wakeup */
 
 	uint64_t events_total;	/* resets received and parsed */
+	uint64_t causes[CAUSE_MAX];
+	uint64_t owners_named;	/* events with an owner uid */
+	uint64_t owners_pid;	/* ... and a process */
 	uint64_t out_rsts_base;	/* Tcp: OutRsts at start */
 	bool out_rsts_ok;
 };

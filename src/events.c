@@ -36,6 +36,54 @@ static void format_ts(struct json *j, const struct rst_event *ev)
 	json_raw_value(j, "ts", tmp, n);
 }
 
+/* pid, comm, unit, container, cgroup of a process: those known. */
+static void format_process(struct json *j, const struct proc_owner *o)
+{
+	json_u64(j, "pid", o->pid);
+	if (o->comm[0])
+		json_str(j, "comm", o->comm);
+	if (o->unit[0])
+		json_str(j, "unit", o->unit);
+	if (o->container[0])
+		json_str(j, "container", o->container);
+	if (o->cgroup[0])
+		json_str(j, "cgroup", o->cgroup);
+}
+
+static void format_attribution(struct json *j, const struct attribution *at)
+{
+	const char *kr = kreason_name(at->kreason);
+
+	json_str(j, "cause", cause_name(at->cause));
+	if (at->has_owner || at->has_last_owner) {
+		json_obj_begin(j, "owner");
+		if (at->has_pid)
+			format_process(j, &at->owner);
+		if (at->has_uid)
+			json_u64(j, "uid", at->uid);
+		if (at->user != NULL)
+			json_str(j, "user", at->user);
+		if (at->state != 0)
+			json_str(j, "state", tcp_state_name(at->state));
+		if (at->has_last_owner) {
+			json_obj_begin(j, "last_owner");
+			format_process(j, &at->last);
+			json_u64(j, "uid", at->last_uid);
+			json_i64(j, "last_seen", at->last_seen);
+			json_obj_end(j);
+		}
+		json_obj_end(j);
+	}
+	if (kr != NULL)
+		json_str(j, "kernel_reason", kr);
+	if (at->has_actor) {
+		json_obj_begin(j, "actor");
+		json_u64(j, "pid", at->actor_pid);
+		json_str(j, "comm", at->actor_comm);
+		json_obj_end(j);
+	}
+}
+
 void events_format(struct json *j, const struct rst_event *ev,
 		   const struct event_extra *x)
 {
@@ -54,7 +102,9 @@ void events_format(struct json *j, const struct rst_event *ev,
 	json_u64(j, "window", ev->window);
 	if (x != NULL && x->ifname != NULL)
 		json_str(j, "ifname", x->ifname);
-	if (ev->has_uid) {
+	if (x != NULL && x->at != NULL) {
+		format_attribution(j, x->at);
+	} else if (ev->has_uid) {
 		json_obj_begin(j, "owner");
 		json_u64(j, "uid", ev->uid);
 		json_obj_end(j);

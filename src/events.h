@@ -7,12 +7,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "attrib.h"
 #include "json.h"
 #include "packet.h"
 
 /* What is known about an event beyond the packet itself. */
 struct event_extra {
 	const char *ifname;	/* NULL when unknown */
+	const struct attribution *at;	/* NULL when not attributed */
 };
 
 /*

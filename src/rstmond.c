@@ -30,15 +30,22 @@ static uint64_t mono_ms(void)
 	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
 }
 
-/* The per-reset pipeline: capture -> (later: owner, classify, stats). */
-static void on_event(const struct rst_event *ev, void *arg)
+/* The end of the per-reset pipeline: count and write out. */
+static void on_attributed(const struct rst_event *ev,
+			  const struct attribution *at, void *arg)
 {
 	struct daemon *d = arg;
-	struct event_extra x = { NULL };
-	char line[2048];
+	struct event_extra x = { NULL, at };
+	char line[4096];
 	struct json j;
 
 	d->events_total++;
+	d->causes[at->cause]++;
+	if (at->has_uid) {
+		d->owners_named++;
+		if (at->has_pid)
+			d->owners_pid++;
+	}
 	if (!d->sink_ok && log_verbose() < 2)
 		return;
 	x.ifname = ifcache_name(&d->ifc, ev->oif, d->now_ms);
@@ -50,6 +57,22 @@ static void on_event(const struct rst_event *ev, void *arg)
 		evsink_line(&d->sink, line, j.len);
 	if (log_verbose() >= 2)
 		log_debug("reset %s", line);
+}
+
+/* capture -> attribution (owner, cause) -> on_attributed. */
+static void on_event(const struct rst_event *evs, unsigned int n, void *arg)
+{
+	struct daemon *d = arg;
+
+	attrib_batch(d->attrib, evs, n, d->now_ms, on_attributed, d);
+}
+
+static void trace_cb(struct watcher *w, uint32_t revents)
+{
+	struct daemon *d = w->arg;
+
+	(void)revents;
+	attrib_trace_drain(d->attrib);
 }
 
 static void on_batch_end(void *arg)
@@ -124,6 +147,7 @@ static void timer_cb(struct watcher *w, uint32_t revents)
 	if (read(w->fd, &expirations, sizeof(expirations)) < 0)
 		return;
 	reconcile_now(d);
+	attrib_tick(d->attrib, d->now_ms, (int64_t)time(NULL));
 	if (d->ctl_ok)
 		control_tick(&d->ctl, d->now_ms);
 	if (d->sink_ok)
@@ -269,6 +293,36 @@ static int setup_loop(struct daemon *d, char *err, size_t errlen)
 	return 0;
 }
 
+static int open_attrib(struct daemon *d, char *err, size_t errlen)
+{
+	struct attrib_params p = {
+		.kernel_trace = strcmp(d->cfg.kernel_trace, "off") != 0,
+		.trace_max_rate = d->cfg.trace_max_rate,
+		.inventory_ms = d->cfg.inventory_ms,
+		.lookups_per_batch = 32,
+		.procscan_budget = 4096,
+	};
+	char note[512];
+
+	d->attrib = attrib_new(&p, note, sizeof(note));
+	if (d->attrib == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (note[0])
+		log_info("%s", note);
+	/* The first inventory before the first reset. */
+	attrib_tick(d->attrib, d->now_ms, (int64_t)time(NULL));
+	d->tracew.fd = attrib_trace_fd(d->attrib);
+	d->tracew.cb = trace_cb;
+	d->tracew.arg = d;
+	if (d->tracew.fd >= 0 && loop_add(&d->loop, &d->tracew, EPOLLIN) < 0) {
+		snprintf(err, errlen, "epoll: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int setup(struct daemon *d, char *err, size_t errlen)
 {
 	d->start_mono_ms = d->now_ms = mono_ms();
@@ -288,6 +342,8 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 			return -1;
 		d->rules_installed = true;
 	}
+	if (open_attrib(d, err, errlen) < 0)
+		return -1;
 	if (nftsock_open(&d->nft) == 0)
 		d->nft_ok = true;
 	else
@@ -319,6 +375,8 @@ static void teardown(struct daemon *d)
 		capture_close(&d->cap);
 	if (d->nft_ok)
 		nftsock_close(&d->nft);
+	attrib_free(d->attrib);
+	d->attrib = NULL;
 	if (d->sink_ok)
 		evsink_close(&d->sink);
 	if (d->rules_installed && ruleset_remove(err, sizeof(err)) < 0)

@@ -57,6 +57,51 @@ static void status_reconcile(struct json *j, const struct daemon *d)
 	json_obj_end(j);
 }
 
+static void status_attrib(struct json *j, const struct daemon *d)
+{
+	const struct inventory *inv = attrib_inventory(d->attrib);
+	struct procscan_stats ps;
+	struct attrib_stats st;
+	unsigned int i, alive = 0, owned = 0;
+	int c;
+
+	json_obj_begin(j, "causes");
+	for (c = 0; c < CAUSE_MAX; c++)
+		if (d->causes[c] > 0)
+			json_u64(j, cause_name((enum cause)c), d->causes[c]);
+	json_obj_end(j);
+
+	attrib_get_stats(d->attrib, &st);
+	attrib_procscan_stats(d->attrib, &ps);
+	for (i = 0; i < inv->nls; i++) {
+		if (inv->ls[i].alive) {
+			alive++;
+			owned += inv->ls[i].has_owner;
+		}
+	}
+	json_obj_begin(j, "attribution");
+	json_u64(j, "owners_named", d->owners_named);
+	json_u64(j, "owners_with_process", d->owners_pid);
+	json_u64(j, "inventory_dumps", st.dumps);
+	json_u64(j, "listeners", alive);
+	json_u64(j, "listeners_with_owner", owned);
+	json_u64(j, "listeners_remembered", inv->nls - alive);
+	json_u64(j, "connections", inv->nconns);
+	json_u64(j, "lookups", st.lookups);
+	json_u64(j, "lookups_skipped", st.lookups_skipped);
+	json_u64(j, "counter_reads", st.counter_reads);
+	json_u64(j, "firewall_by_count", st.firewall_by_count);
+	json_u64(j, "proc_readlinks", ps.readlinks);
+	json_u64(j, "proc_walks", ps.walks);
+	json_obj_begin(j, "kernel_trace");
+	json_bool(j, "active", attrib_trace_active(d->attrib));
+	json_u64(j, "records", st.trace_records);
+	json_u64(j, "joined", st.trace_joined);
+	json_u64(j, "lost", st.trace_lost);
+	json_obj_end(j);
+	json_obj_end(j);
+}
+
 static void cmd_status(struct control_client *cl, int argc, char **argv,
 		       void *arg)
 {
@@ -75,6 +120,7 @@ static void cmd_status(struct control_client *cl, int argc, char **argv,
 	json_u64(j, "lost_total", daemon_lost_total(d));
 	status_capture(j, d);
 	status_reconcile(j, d);
+	status_attrib(j, d);
 	if (d->out_rsts_ok && daemon_out_rsts(&out_rsts)) {
 		json_obj_begin(j, "kernel");
 		json_u64(j, "out_rsts_since_start",

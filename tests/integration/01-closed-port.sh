@@ -35,6 +35,8 @@ assert_eq "event lines" 1000 "$(wc -l < "$EVENTS" | tr -d ' ')"
 assert_eq "IPv4 lines" 600 "$(events_count '.family == 4 and .local == "'$A4'" and .remote == "'$B4'" and .lport >= 7000 and .lport <= 7099')"
 assert_eq "IPv6 lines" 400 "$(events_count '.family == 6 and .local == "'$A6'" and .remote == "'$B6'" and .lport >= 7100 and .lport <= 7199')"
 assert_eq "RA seq 0 win 0 lines" 1000 "$(events_count '.flags == "RA" and .seq == 0 and .window == 0 and .ack > 0 and .rport >= 1024 and .ifname == "va"')"
+assert_eq "cause closed_port" 1000 "$(events_count '.cause == "closed_port"')"
+assert_eq "status causes" '{"closed_port":1000}' "$(status_get '.causes | tojson')"
 assert_eq "lines with an owner" 0 "$(events_count 'has("owner")')"
 # Every port of the range got its six (IPv4) or four (IPv6) resets.
 assert_eq "per-port counts" "6" "$(jq -s 'map(select(.family == 4)) | group_by(.lport) | map(length) | unique | .[]' "$EVENTS")"

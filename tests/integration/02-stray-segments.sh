@@ -37,6 +37,10 @@ assert_eq "ACK v4 -> R 5000/0" 30 "$(events_count '.family == 4 and .rport == 40
 assert_eq "ACK v6 -> R 5000/0" 30 "$(events_count '.family == 6 and .rport == 40002 and .flags == "R" and .seq == 5000 and .ack == 0')"
 assert_eq "data -> RA 0/2005" 10 "$(events_count '.rport == 40003 and .lport == 7201 and .flags == "RA" and .seq == 0 and .ack == 2005')"
 assert_eq "FIN|ACK -> R 123456/0" 10 "$(events_count '.rport == 40004 and .flags == "R" and .seq == 123456 and .ack == 0')"
+# Answers to segments without ACK (SYN, bare data) are closed-port
+# replies; answers to ACKed segments with no socket are stray segments.
+assert_eq "closed_port lines" 110 "$(events_count '.cause == "closed_port"')"
+assert_eq "stray_segment lines" 70 "$(events_count '.cause == "stray_segment"')"
 assert_eq "distinct local ports (SYN v4)" 50 "$(jq -s '[.[] | select(.rport == 40001 and .family == 4) | .lport] | unique | length' "$EVENTS")"
 
 stop_daemon

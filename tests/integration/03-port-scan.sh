@@ -22,6 +22,7 @@ assert_eq "rule counter" "$rsts" "$(counter_get)"
 assert_eq "events_total" "$rsts" "$(status_get .events_total)"
 assert_eq "lost_total" 0 "$(status_get .lost_total)"
 assert_eq "capture enobufs" 0 "$(status_get .capture.enobufs)"
+assert_eq "all closed_port" "$rsts" "$(status_get '.causes.closed_port')"
 
 flushed() { [ "$(wc -l < "$EVENTS")" -ge "$rsts" ]; }
 wait_until 10 flushed || fail "events file incomplete"

@@ -10,5 +10,11 @@ Suite *seqtrack_suite(void);
 Suite *reconcile_suite(void);
 Suite *procnet_suite(void);
 Suite *config_suite(void);
+Suite *tracejoin_suite(void);
+Suite *procscan_suite(void);
+Suite *cgroup_suite(void);
+Suite *users_suite(void);
+Suite *classify_suite(void);
+Suite *inventory_suite(void);
 
 #endif

@@ -14,6 +14,12 @@ int main(void)
 	srunner_add_suite(sr, reconcile_suite());
 	srunner_add_suite(sr, procnet_suite());
 	srunner_add_suite(sr, config_suite());
+	srunner_add_suite(sr, tracejoin_suite());
+	srunner_add_suite(sr, procscan_suite());
+	srunner_add_suite(sr, cgroup_suite());
+	srunner_add_suite(sr, users_suite());
+	srunner_add_suite(sr, classify_suite());
+	srunner_add_suite(sr, inventory_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -1,0 +1,513 @@
+/* attrib: who sent each reset and why — gathers the evidence (inventory,
+ * sock_diag, /proc, counters, tracepoint), classifies, names the owner. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "attrib.h"
+#include "pidinfo.h"
+
+/* A connection seen this recently may explain a reset on its tuple. */
+#define CONN_MAX_AGE_MS 120000
+/* Credits older than this explain nothing (counters move for other
+ * reasons too). */
+#define CREDIT_MAX_AGE_MS 2000
+/* Beyond the longest flush timeout: any reset the stack counted before
+ * this long ago has been delivered. */
+#define OUT_CARRY_MS 200
+#define PROCSCAN_TTL_MS 60000
+#define PROCSCAN_CAPACITY 8192
+#define LOCALADDR_REFRESH_MS 10000
+#define TRACE_WINDOW_NS 1000000000ull
+
+struct evctx {
+	struct evidence e;
+	struct listener *l;
+	const struct conn *c;
+	struct sockinfo si;
+	bool si_ok;
+	struct trace_record tr;
+	bool has_tr;
+	int rank;
+};
+
+struct attrib {
+	struct attrib_params p;
+	struct sockdiag sd;
+	bool sd_ok;
+	struct inventory *inv;
+	struct procscan *ps;
+	struct users users;
+	struct pidinfo pids;
+	struct credits cr;
+	struct kcounters kc;
+	bool kc_ok;
+	struct localaddr la;
+	uint64_t la_ms;
+	struct trace tr;
+	bool tr_ok;
+	bool tr_paused;
+	uint64_t tr_lost_seen;
+	struct tracejoin *tj;
+	uint64_t out_carry;
+	uint64_t out_ms;
+	uint64_t dump_ms;
+	bool dumped_once;
+	uint64_t rate_ms;
+	uint64_t rate_count;
+	int64_t wall;
+	struct attrib_stats st;
+	struct evctx ctx[ATTRIB_BATCH];
+};
+
+struct attrib *attrib_new(const struct attrib_params *p, char *note,
+			  size_t notelen)
+{
+	struct attrib *a = calloc(1, sizeof(*a));
+
+	note[0] = '\0';
+	if (a == NULL)
+		return NULL;
+	a->p = *p;
+	a->inv = malloc(sizeof(*a->inv));
+	a->ps = procscan_new("/proc", PROCSCAN_CAPACITY);
+	a->tj = malloc(sizeof(*a->tj));
+	if (a->inv == NULL || a->ps == NULL || a->tj == NULL) {
+		attrib_free(a);
+		return NULL;
+	}
+	inventory_init(a->inv);
+	tracejoin_init(a->tj, TRACE_WINDOW_NS);
+	users_init(&a->users);
+	pidinfo_init(&a->pids);
+	credits_init(&a->cr, CREDIT_MAX_AGE_MS);
+	a->sd_ok = sockdiag_open(&a->sd) == 0;
+	a->kc_ok = kcounters_open(&a->kc) == 0;
+	localaddr_refresh(&a->la);
+	if (p->kernel_trace) {
+		char err[256];
+
+		if (trace_open(&a->tr, err, sizeof(err)) == 0)
+			a->tr_ok = true;
+		else
+			snprintf(note, notelen, "kernel trace off: %s", err);
+	}
+	return a;
+}
+
+void attrib_free(struct attrib *a)
+{
+	if (a == NULL)
+		return;
+	if (a->sd_ok)
+		sockdiag_close(&a->sd);
+	if (a->kc_ok)
+		kcounters_close(&a->kc);
+	if (a->tr_ok)
+		trace_close(&a->tr);
+	procscan_free(a->ps);
+	free(a->inv);
+	free(a->tj);
+	free(a);
+}
+
+int attrib_trace_fd(const struct attrib *a)
+{
+	return a->tr_ok ? a->tr.fd : -1;
+}
+
+bool attrib_trace_active(const struct attrib *a)
+{
+	return a->tr_ok && !a->tr_paused;
+}
+
+static void trace_add(const struct trace_record *r, void *arg)
+{
+	struct attrib *a = arg;
+
+	tracejoin_add(a->tj, r);
+}
+
+void attrib_trace_drain(struct attrib *a)
+{
+	if (a->tr_ok)
+		a->st.trace_records += (uint64_t)trace_drain(&a->tr, trace_add,
+							     a);
+}
+
+/* --- inventory -------------------------------------------------------- */
+
+static void listener_owner(struct attrib *a, struct listener *l)
+{
+	if (l->has_owner || l->inode == 0)
+		return;
+	if (procscan_lookup(a->ps, l->inode, &l->owner)) {
+		procscan_fill_cgroup(a->ps, &l->owner);
+		l->has_owner = true;
+	} else {
+		procscan_want(a->ps, l->inode);
+	}
+}
+
+struct dump_arg {
+	struct attrib *a;
+	uint64_t now_ms;
+};
+
+static void on_listener(const struct sockinfo *si, void *arg)
+{
+	struct dump_arg *d = arg;
+	struct listener *l;
+
+	l = inventory_listener_add(d->a->inv, si, d->now_ms);
+	if (l != NULL)
+		listener_owner(d->a, l);
+}
+
+static void on_conn(const struct sockinfo *si, void *arg)
+{
+	struct dump_arg *d = arg;
+	struct proc_owner o;
+
+	inventory_conn_add(d->a->inv, si, d->now_ms);
+	/* Resolve the process while the socket is alive: once it sends
+	 * its reset, the inode is gone from /proc. */
+	if (si->inode != 0 && !procscan_lookup(d->a->ps, si->inode, &o))
+		procscan_want(d->a->ps, si->inode);
+}
+
+#define CONN_STATES (((1u << TCPS_MAX) - 1) & ~(1u << TCPS_LISTEN) & \
+		     ~(1u << TCPS_SYN_RECV) & ~(1u << TCPS_NEW_SYN_RECV) & ~1u)
+
+static void inventory_dump(struct attrib *a, uint64_t now_ms, int64_t wall)
+{
+	struct dump_arg d = { a, now_ms };
+	unsigned int i;
+
+	inventory_listeners_begin(a->inv);
+	if (sockdiag_dump(&a->sd, AF_INET, 1u << TCPS_LISTEN, on_listener,
+			  &d) < 0 ||
+	    sockdiag_dump(&a->sd, AF_INET6, 1u << TCPS_LISTEN, on_listener,
+			  &d) < 0)
+		return;		/* keep the old picture rather than a gap */
+	inventory_listeners_end(a->inv, now_ms, wall);
+	sockdiag_dump(&a->sd, AF_INET, CONN_STATES, on_conn, &d);
+	sockdiag_dump(&a->sd, AF_INET6, CONN_STATES, on_conn, &d);
+	inventory_conns_end(a->inv);
+	a->st.dumps++;
+	for (i = 0; i < a->inv->nls; i++)
+		if (a->inv->ls[i].alive)
+			listener_owner(a, &a->inv->ls[i]);
+}
+
+static void trace_gate(struct attrib *a, uint64_t now_ms)
+{
+	uint64_t rate;
+
+	if (!a->tr_ok || now_ms - a->rate_ms < 1000)
+		return;
+	rate = a->rate_count * 1000 / (now_ms - a->rate_ms);
+	a->rate_ms = now_ms;
+	a->rate_count = 0;
+	/* The tracepoint costs a sample per reset: under a storm counting
+	 * matters more than enrichment.  Hysteresis avoids flapping. */
+	if (!a->tr_paused && rate > a->p.trace_max_rate) {
+		trace_enable(&a->tr, false);
+		a->tr_paused = true;
+	} else if (a->tr_paused && rate < a->p.trace_max_rate / 2) {
+		trace_enable(&a->tr, true);
+		a->tr_paused = false;
+	}
+}
+
+void attrib_tick(struct attrib *a, uint64_t now_ms, int64_t wall)
+{
+	unsigned int i;
+
+	a->wall = wall;
+	if (a->sd_ok && (!a->dumped_once ||
+			 now_ms - a->dump_ms >= a->p.inventory_ms)) {
+		a->dump_ms = now_ms;
+		a->dumped_once = true;
+		inventory_dump(a, now_ms, wall);
+	}
+	if (procscan_busy(a->ps)) {
+		procscan_step(a->ps, now_ms, a->p.procscan_budget,
+			      PROCSCAN_TTL_MS);
+		for (i = 0; i < a->inv->nls; i++)
+			if (a->inv->ls[i].alive)
+				listener_owner(a, &a->inv->ls[i]);
+	}
+	if (now_ms - a->la_ms >= LOCALADDR_REFRESH_MS) {
+		localaddr_refresh(&a->la);
+		a->la_ms = now_ms;
+	}
+	trace_gate(a, now_ms);
+}
+
+/* --- evidence --------------------------------------------------------- */
+
+static enum lookup_result lookup_kind(const struct sockinfo *si)
+{
+	switch (si->state) {
+	case TCPS_LISTEN:
+		return LOOKUP_LISTEN;
+	case TCPS_SYN_RECV:
+	case TCPS_NEW_SYN_RECV:
+		return LOOKUP_SYN_RECV;
+	case TCPS_SYN_SENT:
+		return LOOKUP_SYN_SENT;
+	case TCPS_TIME_WAIT:
+		return LOOKUP_TIMEWAIT;
+	default:
+		/* FIN_WAIT2 is also the substate of a timewait sock. */
+		return si->inode == 0 && si->state == TCPS_FIN_WAIT2 ?
+			       LOOKUP_TIMEWAIT : LOOKUP_LIVE;
+	}
+}
+
+static void gather(struct attrib *a, const struct rst_event *ev,
+		   struct evctx *x, uint64_t now_ms, unsigned int *lookups)
+{
+	struct evidence *e = &x->e;
+	bool rst_alone = !(ev->tcp_flags & TCPF_ACK);
+	bool want;
+
+	memset(x, 0, sizeof(*x));
+	e->tcp_flags = ev->tcp_flags;
+	e->seq = ev->seq;
+	e->has_uid = ev->has_uid;
+	x->l = inventory_listener(a->inv, ev->family, ev->local, ev->lport,
+				  true);
+	e->listener = x->l != NULL;
+	e->listener_uid = x->l != NULL && ev->has_uid && x->l->uid == ev->uid;
+	x->c = inventory_conn(a->inv, ev->family, ev->local, ev->lport,
+			      ev->remote, ev->rport, now_ms, CONN_MAX_AGE_MS);
+	if (x->c != NULL) {
+		e->recent_conn = true;
+		e->recent_state = x->c->state;
+	}
+	e->foreign_source = !localaddr_has(&a->la, ev->family, ev->local);
+	if (a->tr_ok && tracejoin_take(a->tj, ev, &x->tr)) {
+		x->has_tr = true;
+		e->kreason = x->tr.reason;
+		a->st.trace_joined++;
+	}
+	/*
+	 * Only a reply to an ACKed segment can meet a socket still alive
+	 * on its tuple (a firewall's reject of a live flow, a SYN_SENT
+	 * refusing a bad SYN-ACK).  Answers to SYNs and active resets never
+	 * do: no lookup for them, which keeps floods free of syscalls.
+	 */
+	want = rst_alone && e->kreason == KREASON_NONE &&
+	       ((!ev->has_uid && (e->listener || e->recent_conn)) ||
+		(ev->has_uid && !e->listener));
+	if (want && a->sd_ok) {
+		if (*lookups >= a->p.lookups_per_batch) {
+			a->st.lookups_skipped++;
+		} else {
+			(*lookups)++;
+			a->st.lookups++;
+			if (sockdiag_lookup(&a->sd, ev->family, ev->local,
+					    ev->lport, ev->remote, ev->rport,
+					    &x->si) == 0) {
+				e->lookup = lookup_kind(&x->si);
+				/* The listener fallback is not the tuple's. */
+				x->si_ok = e->lookup != LOOKUP_LISTEN;
+			} else {
+				e->lookup = LOOKUP_NONE;
+			}
+		}
+	}
+	x->rank = classify_firewall_rank(e);
+}
+
+static bool needs_credits(const struct evidence *e)
+{
+	if (e->kreason != KREASON_NONE)
+		return false;
+	if ((e->tcp_flags & TCPF_ACK) && e->seq != 0)
+		return true;
+	return !(e->tcp_flags & TCPF_ACK) &&
+	       (e->has_uid || e->listener || e->recent_conn);
+}
+
+/*
+ * Which resets came from a firewall?  With the tracepoint running and
+ * losing nothing, those it never saw.  Otherwise the batch tells how
+ * many: the resets logged beyond what the stack counted (Tcp: OutRsts),
+ * given to the likeliest candidates.
+ */
+static void firewall_pass(struct attrib *a, unsigned int n, uint64_t now_ms)
+{
+	uint64_t d = 0, avail, budget;
+	unsigned int i, chosen = 0;
+	int r;
+
+	if (a->tr_ok && !a->tr_paused && a->tr.lost == a->tr_lost_seen) {
+		for (i = 0; i < n; i++)
+			if (a->ctx[i].rank > 0 && !a->ctx[i].has_tr)
+				a->ctx[i].e.firewall = true;
+		return;
+	}
+	a->tr_lost_seen = a->tr_ok ? a->tr.lost : 0;
+	for (i = 0; i < n; i++)
+		if (a->ctx[i].rank >= FIREWALL_CERTAIN)
+			a->ctx[i].e.firewall = true;
+	if (!a->kc_ok || kcounters_out_rsts(&a->kc, &d) < 0)
+		return;
+	a->st.counter_reads++;
+	if (now_ms - a->out_ms > OUT_CARRY_MS)
+		a->out_carry = 0;
+	a->out_ms = now_ms;
+	avail = a->out_carry + d;
+	if (avail >= n) {
+		a->out_carry = avail - n;
+		return;
+	}
+	a->out_carry = 0;
+	budget = n - avail;
+	/* Highest rank first; among equals, in arrival order. */
+	for (r = FIREWALL_CERTAIN; r > 0 && chosen < budget; r--)
+		for (i = 0; i < n && chosen < budget; i++)
+			if (a->ctx[i].rank == r && !a->ctx[i].e.firewall) {
+				a->ctx[i].e.firewall = true;
+				chosen++;
+			}
+	a->st.firewall_by_count += chosen;
+}
+
+/* --- owner ------------------------------------------------------------ */
+
+static void set_owner(struct attribution *at, const struct proc_owner *o)
+{
+	at->owner = *o;
+	at->has_pid = true;
+	at->has_owner = true;
+}
+
+static void resolve_owner(struct attrib *a, const struct rst_event *ev,
+			  struct evctx *x, struct attribution *at,
+			  uint64_t now_ms)
+{
+	struct proc_owner o;
+	struct listener *l = x->l;
+	uint64_t inode = 0;
+
+	/* The actor: the task that made the kernel send it. */
+	if (x->has_tr && x->tr.in_task &&
+	    pidinfo_get(&a->pids, a->ps, x->tr.pid, now_ms, &o)) {
+		at->has_actor = true;
+		at->actor_pid = x->tr.pid;
+		memcpy(at->actor_comm, o.comm, sizeof(at->actor_comm));
+	}
+	if (at->cause == CAUSE_CLOSED_PORT) {
+		struct listener *gl = inventory_listener(
+			a->inv, ev->family, ev->local, ev->lport, false);
+
+		if (gl != NULL && !gl->alive && gl->has_owner) {
+			at->has_last_owner = true;
+			at->last = gl->owner;
+			at->last_uid = gl->uid;
+			at->last_seen = gl->gone_wall;
+		}
+		return;
+	}
+	if (at->cause == CAUSE_FIREWALL)
+		return;
+
+	/* The socket itself: alive at lookup, or seen by a dump. */
+	if (x->si_ok) {
+		inode = x->si.inode;
+		at->state = x->si.state;
+		if (x->si.inode != 0) {
+			at->uid = x->si.uid;
+			at->has_uid = true;
+		}
+	} else if (x->c != NULL) {
+		inode = x->c->inode;
+		at->state = x->c->state;
+		if (x->c->inode != 0) {
+			at->uid = x->c->uid;
+			at->has_uid = true;
+		}
+	}
+	if (inode != 0 && procscan_lookup(a->ps, inode, &o))
+		set_owner(at, &o);
+	/* NFLOG's uid is the sending socket's, exactly. */
+	if (ev->has_uid) {
+		at->uid = ev->uid;
+		at->has_uid = true;
+	}
+	/* An abort made by its owner in process context: the actor. */
+	if (!at->has_pid && at->has_actor && ev->has_uid &&
+	    pidinfo_get(&a->pids, a->ps, at->actor_pid, now_ms, &o) &&
+	    o.uid == ev->uid)
+		set_owner(at, &o);
+	/* Server side: the port's listener speaks for the service. */
+	if (l == NULL && at->cause == CAUSE_LISTENER_CLOSED)
+		l = inventory_listener(a->inv, ev->family, ev->local,
+				       ev->lport, false);
+	if (!at->has_pid && l != NULL && (!ev->has_uid || ev->uid == l->uid)) {
+		if (l->has_owner)
+			set_owner(at, &l->owner);
+		if (!at->has_uid) {
+			at->uid = l->uid;
+			at->has_uid = true;
+		}
+		if (at->state == 0)
+			at->state = TCPS_LISTEN;
+	}
+	if (at->has_uid) {
+		at->has_owner = true;
+		at->user = users_name(&a->users, at->uid, now_ms);
+	}
+}
+
+void attrib_batch(struct attrib *a, const struct rst_event *evs,
+		  unsigned int n, uint64_t now_ms, attrib_fn fn, void *arg)
+{
+	struct attribution at;
+	unsigned int i, lookups = 0;
+	bool ext = false;
+
+	if (n > ATTRIB_BATCH)
+		n = ATTRIB_BATCH;
+	a->rate_count += n;
+	attrib_trace_drain(a);
+	credits_expire(&a->cr, now_ms);
+	for (i = 0; i < n; i++) {
+		gather(a, &evs[i], &a->ctx[i], now_ms, &lookups);
+		ext = ext || needs_credits(&a->ctx[i].e);
+	}
+	if (ext && a->kc_ok && kcounters_credit(&a->kc, &a->cr, now_ms) == 0)
+		a->st.counter_reads++;
+	firewall_pass(a, n, now_ms);
+	for (i = 0; i < n; i++) {
+		struct evctx *x = &a->ctx[i];
+
+		memset(&at, 0, sizeof(at));
+		at.cause = classify(&x->e, &a->cr);
+		at.kreason = x->e.kreason;
+		resolve_owner(a, &evs[i], x, &at, now_ms);
+		fn(&evs[i], &at, arg);
+	}
+}
+
+void attrib_get_stats(const struct attrib *a, struct attrib_stats *s)
+{
+	*s = a->st;
+	s->trace_lost = a->tr_ok ? a->tr.lost : 0;
+}
+
+const struct inventory *attrib_inventory(const struct attrib *a)
+{
+	return a->inv;
+}
+
+void attrib_procscan_stats(const struct attrib *a, struct procscan_stats *s)
+{
+	procscan_get_stats(a->ps, s);
+}

@@ -1,0 +1,99 @@
+/* attrib: who sent each reset and why — gathers the evidence (inventory,
+ * sock_diag, /proc, counters, tracepoint), classifies, names the owner. */
+#ifndef RSTMON_ATTRIB_H
+#define RSTMON_ATTRIB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cause.h"
+#include "classify.h"
+#include "credits.h"
+#include "inventory.h"
+#include "kcounters.h"
+#include "localaddr.h"
+#include "packet.h"
+#include "procscan.h"
+#include "sockdiag.h"
+#include "trace.h"
+#include "tracejoin.h"
+#include "users.h"
+
+/* The most resets of one datagram given evidence together. */
+#define ATTRIB_BATCH 2048
+
+/* Everything known about one reset beyond the packet. */
+struct attribution {
+	enum cause cause;
+	enum kreason kreason;
+	bool has_actor;
+	uint32_t actor_pid;
+	char actor_comm[16];
+
+	bool has_owner;		/* any owner field below is set */
+	bool has_pid;
+	bool has_uid;
+	uint32_t uid;
+	const char *user;	/* NULL when unknown */
+	int state;		/* TCPS_* of the socket named, 0 none */
+	struct proc_owner owner;	/* pid, comm, unit, container, cgroup */
+
+	bool has_last_owner;	/* closed port: who listened there last */
+	uint32_t last_uid;
+	int64_t last_seen;	/* epoch seconds it was last seen */
+	struct proc_owner last;
+};
+
+struct attrib_params {
+	bool kernel_trace;	/* try the tracepoint */
+	uint64_t trace_max_rate;	/* resets/s above which it pauses */
+	uint64_t inventory_ms;	/* sock_diag dump interval */
+	unsigned int lookups_per_batch;
+	unsigned int procscan_budget;	/* readlinks per tick */
+};
+
+struct attrib_stats {
+	uint64_t lookups;
+	uint64_t lookups_skipped;	/* over the per-batch budget */
+	uint64_t dumps;
+	uint64_t counter_reads;
+	uint64_t trace_records;
+	uint64_t trace_joined;
+	uint64_t trace_lost;
+	uint64_t firewall_by_count;	/* logged > OutRsts */
+};
+
+struct attrib;
+
+/* Create in the current network namespace (before dropping privileges).
+ * A missing tracepoint is not an error (note in err, trace off). */
+struct attrib *attrib_new(const struct attrib_params *p, char *note,
+			  size_t notelen);
+void attrib_free(struct attrib *a);
+
+/* The trace fd to poll (-1 when tracing is off). */
+int attrib_trace_fd(const struct attrib *a);
+bool attrib_trace_active(const struct attrib *a);
+/* Drain tracepoint records into the join window. */
+void attrib_trace_drain(struct attrib *a);
+
+/* Timer work: inventory dumps, /proc walk steps, gating.  now: monotonic
+ * ms, wall: epoch seconds. */
+void attrib_tick(struct attrib *a, uint64_t now_ms, int64_t wall);
+
+typedef void (*attrib_fn)(const struct rst_event *ev,
+			  const struct attribution *at, void *arg);
+
+/*
+ * Attribute the resets of one datagram (they arrived together) and call
+ * fn for each, in order.
+ */
+void attrib_batch(struct attrib *a, const struct rst_event *evs,
+		  unsigned int n, uint64_t now_ms, attrib_fn fn, void *arg);
+
+void attrib_get_stats(const struct attrib *a, struct attrib_stats *s);
+const struct inventory *attrib_inventory(const struct attrib *a);
+void attrib_procscan_stats(const struct attrib *a,
+			   struct procscan_stats *s);
+
+#endif

@@ -1,0 +1,78 @@
+/* sockdiag: NETLINK_SOCK_DIAG (inet_diag) — exact lookups and dumps. */
+#ifndef RSTMON_SOCKDIAG_H
+#define RSTMON_SOCKDIAG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct mnl_socket;
+
+/* TCP states as the kernel numbers them (include/net/tcp_states.h). */
+enum {
+	TCPS_ESTABLISHED = 1, TCPS_SYN_SENT, TCPS_SYN_RECV, TCPS_FIN_WAIT1,
+	TCPS_FIN_WAIT2, TCPS_TIME_WAIT, TCPS_CLOSE, TCPS_CLOSE_WAIT,
+	TCPS_LAST_ACK, TCPS_LISTEN, TCPS_CLOSING, TCPS_NEW_SYN_RECV,
+	TCPS_MAX
+};
+
+/* "ESTABLISHED", "LISTEN"…; "UNKNOWN" out of range. */
+const char *tcp_state_name(int state);
+
+/*
+ * One socket as inet_diag describes it.  Addresses follow the answer's
+ * own family: a dual-stack IPv6 socket talking IPv4 answers AF_INET6
+ * with v4-mapped addresses.  For a listener, rqueue is the accept queue
+ * length and wqueue its backlog.  TIME_WAIT entries report the timewait
+ * substate (FIN_WAIT2 or TIME_WAIT) with uid and inode 0.
+ */
+struct sockinfo {
+	uint8_t family;
+	uint8_t state;
+	uint8_t src[16];
+	uint8_t dst[16];
+	uint16_t sport;
+	uint16_t dport;
+	uint32_t uid;
+	uint32_t rqueue;
+	uint32_t wqueue;
+	uint64_t inode;
+	uint64_t cookie;
+	uint64_t cgroup_id;
+	bool has_cgroup;
+	bool v6only;
+};
+
+struct sockdiag {
+	struct mnl_socket *nl;
+	uint32_t portid;
+	uint32_t seq;
+	char *buf;
+	uint64_t lookups;
+	uint64_t dumps;
+	uint64_t dumped;	/* sockets seen by dumps */
+	uint64_t errors;
+};
+
+/* Open in the current network namespace.  -1 + errno. */
+int sockdiag_open(struct sockdiag *sd);
+void sockdiag_close(struct sockdiag *sd);
+
+/*
+ * Exact 4-tuple lookup (addresses in network order, ports host order).
+ * Beware: with no socket on the tuple the kernel answers with the
+ * LISTENER of local:lport if there is one (check out->state).  Returns 0,
+ * or -1 with errno (ENOENT: nothing).
+ */
+int sockdiag_lookup(struct sockdiag *sd, uint8_t family,
+		    const uint8_t *local, uint16_t lport,
+		    const uint8_t *remote, uint16_t rport,
+		    struct sockinfo *out);
+
+/*
+ * Dump every TCP socket of `family` whose state bit (1 << state) is in
+ * `states`, calling cb for each.  Returns the number seen, or -1 + errno.
+ */
+int sockdiag_dump(struct sockdiag *sd, uint8_t family, uint32_t states,
+		  void (*cb)(const struct sockinfo *si, void *arg), void *arg);
+
+#endif

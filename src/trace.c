@@ -1,0 +1,698 @@
+/* trace: the tcp:tcp_send_reset tracepoint read through perf_event_open. */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/perf_event.h>
+
+#include "trace.h"
+
+/*
+ * enum trace_flag_type of include/linux/trace_events.h (not uapi).
+ * common_preempt_count cannot replace them: it keeps only the low byte
+ * of preempt_count, without the softirq/hardirq bits (checked on 6.18:
+ * a softirq record showed 0x02, a task one 0x01).
+ */
+#define TRACE_FLAG_HARDIRQ 0x08
+#define TRACE_FLAG_SOFTIRQ 0x10
+#define TRACE_FLAG_NMI 0x40
+
+#define TRACE_FMT_MAX (64 * 1024)
+#define TRACE_CPUS_MAX 4096
+/* Data pages per CPU: all CPUs together stay near 1 MiB of locked memory. */
+#define TRACE_PAGES_TOTAL 256
+#define TRACE_PAGES_MAX 64
+#define TRACE_PAGES_MIN 2
+/* A record is copied out whole up to this; ours take 120 bytes. */
+#define TRACE_COPY_MAX 1024
+/* Sample body: u32 pid, tid; u64 time; u32 raw size; raw bytes. */
+#define TRACE_SAMPLE_FIXED (sizeof(struct perf_event_header) + 20)
+/* The saddr/daddr arrays hold a struct sockaddr_in6 image at most. */
+#define TRACE_SA_LEN 28
+
+static const char *const trace_roots[] = {
+	"/sys/kernel/tracing",
+	"/sys/kernel/debug/tracing",
+};
+
+#define TRACE_EVENT_DIR "events/tcp/tcp_send_reset"
+
+static int trace_fail(char *err, size_t errlen, int e, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int trace_fail(char *err, size_t errlen, int e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	errno = e;
+	return -1;
+}
+
+/* Whole small file into buf, NUL-terminated; -1 + errno. */
+static int read_small(const char *path, char *buf, size_t cap)
+{
+	size_t len = 0;
+	ssize_t n;
+	int fd, e;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		if (len + 1 >= cap) {
+			close(fd);
+			errno = EFBIG;
+			return -1;
+		}
+		n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	e = errno;
+	close(fd);
+	if (n < 0) {
+		errno = e;
+		return -1;
+	}
+	buf[len] = '\0';
+	return 0;
+}
+
+/* The format file under any tracefs root; -1 + errno, *mounted set. */
+static int trace_find_format(char *buf, size_t cap, bool *mounted)
+{
+	char path[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(trace_roots) / sizeof(trace_roots[0]); i++) {
+		snprintf(path, sizeof(path), "%s/events", trace_roots[i]);
+		if (access(path, F_OK) == 0)
+			*mounted = true;
+		snprintf(path, sizeof(path), "%s/" TRACE_EVENT_DIR "/format",
+			 trace_roots[i]);
+		if (read_small(path, buf, cap) == 0)
+			return 0;
+		if (errno != ENOENT)
+			return -1;
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+static int trace_read_format(char *buf, size_t cap, char *err, size_t errlen)
+{
+	bool mounted = false;
+	int tries;
+
+	/*
+	 * Not mounted: mount it once ourselves (we are root until the
+	 * privilege drop).  `ip netns exec` gives its command a fresh /sys
+	 * in a private mount namespace, without tracefs; the mount then
+	 * stays in that namespace.
+	 */
+	for (tries = 0; tries < 2; tries++) {
+		if (trace_find_format(buf, cap, &mounted) == 0)
+			return 0;
+		if (errno != ENOENT)
+			return trace_fail(err, errlen, errno, "%s: %s",
+					  "tracefs", strerror(errno));
+		if (mounted || mount("nodev", trace_roots[0], "tracefs", 0,
+				     NULL) < 0)
+			break;
+	}
+	if (!mounted)
+		return trace_fail(err, errlen, ENOENT,
+				  "tracefs is not mounted (mount -t tracefs "
+				  "nodev /sys/kernel/tracing)");
+	return trace_fail(err, errlen, ENOENT,
+			  "the kernel has no tcp:tcp_send_reset tracepoint");
+}
+
+
+/*
+ * Offset and size of a "field:TYPE NAME[N]; offset:O; size:S;" line.
+ * -1 when the field is absent.
+ */
+static int fmt_field(const char *fmt, const char *name, int *off, int *size)
+{
+	size_t nlen = strlen(name);
+	const char *line, *p, *semi, *end, *start;
+
+	for (line = fmt; *line; line = p) {
+		p = strchr(line, '\n');
+		p = p ? p + 1 : line + strlen(line);
+		line += strspn(line, " \t");
+		if (strncmp(line, "field:", 6) != 0)
+			continue;
+		line += 6;
+		semi = strpbrk(line, ";\n");
+		if (!semi || *semi != ';')
+			continue;
+		end = memchr(line, '[', (size_t)(semi - line));
+		if (!end)
+			end = semi;
+		while (end > line && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		start = end;
+		while (start > line && (isalnum((unsigned char)start[-1]) ||
+					start[-1] == '_'))
+			start--;
+		if ((size_t)(end - start) != nlen ||
+		    memcmp(start, name, nlen) != 0)
+			continue;
+		if (sscanf(semi + 1, " offset:%d; size:%d;", off, size) != 2 ||
+		    *off < 0 || *size <= 0)
+			return -1;
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * The reason names, from `__print_symbolic(REC->reason, { 0,
+ * "NOT_SPECIFIED" }, …)`: the enum is not ABI and keeps growing.
+ * Returns how many values map to a reason we know.
+ */
+static int fmt_reasons(const char *fmt, enum kreason *map, size_t nmap)
+{
+	static const char key[] = "__print_symbolic(REC->reason,";
+	const char *p, *q, *close;
+	char name[64], *end;
+	unsigned long long v;
+	size_t len;
+	int n = 0;
+
+	p = strstr(fmt, key);
+	if (!p)
+		return 0;
+	p += sizeof(key) - 1;
+	for (;;) {
+		p += strspn(p, " \t,");
+		if (*p != '{')
+			break;
+		close = strchr(p, '}');
+		if (!close)
+			break;
+		p++;
+		v = strtoull(p, &end, 0);
+		q = end + strspn(end, " \t");
+		if (end == p || *q != ',')
+			goto next;	/* an unresolved enum name: skip */
+		q++;
+		q += strspn(q, " \t");
+		if (*q != '"')
+			goto next;
+		q++;
+		len = strcspn(q, "\"");
+		if (q[len] != '"' || q + len > close || len >= sizeof(name))
+			goto next;
+		memcpy(name, q, len);
+		name[len] = '\0';
+		if (v < nmap) {
+			map[v] = kreason_from_name(name);
+			if (map[v] != KREASON_NONE)
+				n++;
+		}
+next:
+		p = close + 1;
+	}
+	return n;
+}
+
+static int trace_parse_format(struct trace *t, const char *fmt, char *err,
+			      size_t errlen)
+{
+	const char *p;
+	int sz_type, sz_flags, sz_saddr, sz_daddr, sz_pc;
+	size_t need;
+
+	if (strncmp(fmt, "ID:", 3) == 0) {
+		p = fmt + 3;
+	} else {
+		p = strstr(fmt, "\nID:");
+		if (p)
+			p += 4;
+	}
+	if (!p || sscanf(p, "%u", &t->type_id) != 1)
+		return trace_fail(err, errlen, ENOENT,
+				  "tcp_send_reset format: no ID line");
+	if (fmt_field(fmt, "reason", &t->off_reason, &t->sz_reason) < 0)
+		return trace_fail(err, errlen, ENOENT,
+				  "tcp:tcp_send_reset has no reason field "
+				  "(kernel older than 6.10)");
+	if (fmt_field(fmt, "common_type", &t->off_type, &sz_type) < 0 ||
+	    fmt_field(fmt, "common_flags", &t->off_flags, &sz_flags) < 0 ||
+	    fmt_field(fmt, "state", &t->off_state, &t->sz_state) < 0 ||
+	    fmt_field(fmt, "saddr", &t->off_saddr, &sz_saddr) < 0 ||
+	    fmt_field(fmt, "daddr", &t->off_daddr, &sz_daddr) < 0 ||
+	    sz_type != 2 || sz_flags != 1 || sz_saddr < TRACE_SA_LEN ||
+	    sz_daddr < TRACE_SA_LEN ||
+	    (t->sz_state != 1 && t->sz_state != 2 && t->sz_state != 4) ||
+	    (t->sz_reason != 1 && t->sz_reason != 2 && t->sz_reason != 4))
+		return trace_fail(err, errlen, ENOENT,
+				  "tcp:tcp_send_reset: unexpected layout");
+	/* Only informative: see TRACE_FLAG_* above. */
+	if (fmt_field(fmt, "common_preempt_count", &t->off_pc, &sz_pc) < 0)
+		t->off_pc = -1;
+
+	need = (size_t)t->off_type + 2;
+	if ((size_t)t->off_flags + 1 > need)
+		need = (size_t)t->off_flags + 1;
+	if ((size_t)(t->off_state + t->sz_state) > need)
+		need = (size_t)(t->off_state + t->sz_state);
+	if ((size_t)(t->off_reason + t->sz_reason) > need)
+		need = (size_t)(t->off_reason + t->sz_reason);
+	if ((size_t)t->off_saddr + TRACE_SA_LEN > need)
+		need = (size_t)t->off_saddr + TRACE_SA_LEN;
+	if ((size_t)t->off_daddr + TRACE_SA_LEN > need)
+		need = (size_t)t->off_daddr + TRACE_SA_LEN;
+	if (need + TRACE_SAMPLE_FIXED > TRACE_COPY_MAX)
+		return trace_fail(err, errlen, ENOENT,
+				  "tcp:tcp_send_reset: record too large");
+	t->raw_min = need;
+
+	if (fmt_reasons(fmt, t->reason_map,
+			sizeof(t->reason_map) / sizeof(t->reason_map[0])) == 0)
+		return trace_fail(err, errlen, ENOENT,
+				  "tcp:tcp_send_reset: no reason names in "
+				  "its print fmt");
+	return 0;
+}
+
+/* Online CPU ids ("0-3,8-11"); the count, or -1 + errno. */
+static int cpus_online(int **out)
+{
+	char buf[4096];
+	int *cpus, n = 0, pass, a, b;
+	const char *p;
+	char *end;
+
+	if (read_small("/sys/devices/system/cpu/online", buf, sizeof(buf)) < 0)
+		return -1;
+	cpus = NULL;
+	for (pass = 0; pass < 2; pass++) {
+		n = 0;
+		for (p = buf; *p && *p != '\n';) {
+			a = (int)strtol(p, &end, 10);
+			if (end == p || a < 0)
+				goto bad;
+			b = a;
+			if (*end == '-') {
+				p = end + 1;
+				b = (int)strtol(p, &end, 10);
+				if (end == p || b < a)
+					goto bad;
+			}
+			for (; a <= b; a++, n++) {
+				if (n >= TRACE_CPUS_MAX)
+					goto bad;
+				if (cpus)
+					cpus[n] = a;
+			}
+			p = end;
+			if (*p == ',')
+				p++;
+		}
+		if (n == 0)
+			goto bad;
+		if (!cpus) {
+			cpus = calloc((size_t)n, sizeof(*cpus));
+			if (!cpus)
+				return -1;
+		}
+	}
+	*out = cpus;
+	return n;
+bad:
+	free(cpus);
+	errno = EINVAL;
+	return -1;
+}
+
+static int perf_open(uint32_t id, int cpu, size_t wakeup_bytes)
+{
+	struct perf_event_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.type = PERF_TYPE_TRACEPOINT;
+	a.config = id;
+	a.sample_period = 1;
+	a.sample_type = PERF_SAMPLE_RAW | PERF_SAMPLE_TID | PERF_SAMPLE_TIME;
+	a.disabled = 1;
+	a.use_clockid = 1;
+	a.clockid = CLOCK_MONOTONIC;
+	/*
+	 * The loop drains before each NFLOG batch anyway (records precede
+	 * their packets); the fd only has to wake it before a ring fills,
+	 * e.g. with resets of other network namespaces that NFLOG never
+	 * shows.  Waking per record would cost a wakeup per reset.
+	 */
+	a.watermark = 1;
+	a.wakeup_watermark = (uint32_t)wakeup_bytes;
+	return (int)syscall(SYS_perf_event_open, &a, -1, cpu, -1,
+			    PERF_FLAG_FD_CLOEXEC);
+}
+
+static void trace_close_cpus(struct trace *t)
+{
+	int i;
+
+	for (i = 0; i < t->ncpus; i++) {
+		if (t->rings && t->rings[i]) {
+			munmap(t->rings[i], t->page + t->ring_len);
+			t->rings[i] = NULL;
+		}
+		if (t->cpu_fds && t->cpu_fds[i] >= 0) {
+			close(t->cpu_fds[i]);
+			t->cpu_fds[i] = -1;
+		}
+	}
+	t->ring = NULL;
+}
+
+/* Open and map every CPU with rings of `pages` data pages; undone on error. */
+static int trace_open_cpus(struct trace *t, const int *cpus, size_t pages,
+			   char *err, size_t errlen)
+{
+	struct epoll_event ev;
+	void *m;
+	int i, e;
+
+	t->ring_len = pages * t->page;
+	for (i = 0; i < t->ncpus; i++) {
+		t->cpu_fds[i] = perf_open(t->type_id, cpus[i], t->ring_len / 4);
+		if (t->cpu_fds[i] < 0) {
+			e = errno;
+			trace_close_cpus(t);
+			return trace_fail(err, errlen, e,
+					  "perf_event_open on CPU %d: %s%s",
+					  cpus[i], strerror(e),
+					  e == EACCES || e == EPERM ?
+					  " (needs CAP_PERFMON)" : "");
+		}
+		m = mmap(NULL, t->page + t->ring_len, PROT_READ | PROT_WRITE,
+			 MAP_SHARED, t->cpu_fds[i], 0);
+		if (m == MAP_FAILED) {
+			e = errno;
+			trace_close_cpus(t);
+			return trace_fail(err, errlen, e,
+					  "mmap of a %zu KiB ring: %s",
+					  t->ring_len / 1024, strerror(e));
+		}
+		t->rings[i] = m;
+		memset(&ev, 0, sizeof(ev));
+		ev.events = EPOLLIN;
+		ev.data.u32 = (uint32_t)i;
+		if (epoll_ctl(t->fd, EPOLL_CTL_ADD, t->cpu_fds[i], &ev) < 0) {
+			e = errno;
+			trace_close_cpus(t);
+			return trace_fail(err, errlen, e, "epoll_ctl: %s",
+					  strerror(e));
+		}
+	}
+	t->ring = t->rings[0];
+	return 0;
+}
+
+int trace_open(struct trace *t, char *err, size_t errlen)
+{
+	char *fmt;
+	int *cpus = NULL;
+	size_t pages;
+	long page;
+	int n, i, e, r;
+
+	memset(t, 0, sizeof(*t));
+	t->fd = -1;
+	fmt = malloc(TRACE_FMT_MAX);
+	if (!fmt)
+		return trace_fail(err, errlen, ENOMEM, "out of memory");
+	r = trace_read_format(fmt, TRACE_FMT_MAX, err, errlen);
+	if (r == 0)
+		r = trace_parse_format(t, fmt, err, errlen);
+	e = errno;
+	free(fmt);
+	if (r < 0) {
+		errno = e;
+		return -1;
+	}
+
+	n = cpus_online(&cpus);
+	if (n < 0)
+		return trace_fail(err, errlen, errno,
+				  "/sys/devices/system/cpu/online: %s",
+				  strerror(errno));
+	page = sysconf(_SC_PAGESIZE);
+	t->page = page > 0 ? (size_t)page : 4096;
+	t->cpu_fds = calloc((size_t)n, sizeof(*t->cpu_fds));
+	t->rings = calloc((size_t)n, sizeof(*t->rings));
+	if (!t->cpu_fds || !t->rings) {
+		r = trace_fail(err, errlen, ENOMEM, "out of memory");
+		goto out;
+	}
+	t->ncpus = n;
+	for (i = 0; i < n; i++)
+		t->cpu_fds[i] = -1;
+	t->fd = epoll_create1(EPOLL_CLOEXEC);
+	if (t->fd < 0) {
+		r = trace_fail(err, errlen, errno, "epoll_create1: %s",
+			       strerror(errno));
+		goto out;
+	}
+
+	/* A power of two per CPU, smaller with many CPUs. */
+	for (pages = TRACE_PAGES_MAX;
+	     pages > TRACE_PAGES_MIN && pages * (size_t)n > TRACE_PAGES_TOTAL;)
+		pages /= 2;
+	/* Over the locked-memory limit (no CAP_IPC_LOCK): try smaller. */
+	while ((r = trace_open_cpus(t, cpus, pages, err, errlen)) < 0 &&
+	       errno == EPERM && pages > TRACE_PAGES_MIN)
+		pages /= 2;
+	if (r == 0 && trace_enable(t, true) < 0)
+		r = trace_fail(err, errlen, errno, "PERF_EVENT_IOC_ENABLE: %s",
+			       strerror(errno));
+out:
+	e = errno;
+	free(cpus);
+	if (r < 0) {
+		trace_close(t);
+		errno = e;
+	}
+	return r;
+}
+
+void trace_close(struct trace *t)
+{
+	/* Zeroed struct: nothing was opened (fd 0 is not ours). */
+	if (t->cpu_fds || t->rings) {
+		trace_close_cpus(t);
+		if (t->fd >= 0)
+			close(t->fd);
+	}
+	free(t->cpu_fds);
+	free(t->rings);
+	memset(t, 0, sizeof(*t));
+	t->fd = -1;
+}
+
+int trace_enable(struct trace *t, bool on)
+{
+	unsigned long req = on ? PERF_EVENT_IOC_ENABLE : PERF_EVENT_IOC_DISABLE;
+	int i;
+
+	if (!t->cpu_fds) {
+		errno = EBADF;
+		return -1;
+	}
+	for (i = 0; i < t->ncpus; i++)
+		if (ioctl(t->cpu_fds[i], req, 0) < 0)
+			return -1;
+	t->enabled = on;
+	return 0;
+}
+
+static uint64_t raw_uint(const uint8_t *p, int size)
+{
+	uint16_t u16;
+	uint32_t u32;
+
+	switch (size) {
+	case 1:
+		return p[0];
+	case 2:
+		memcpy(&u16, p, 2);
+		return u16;
+	default:
+		memcpy(&u32, p, 4);
+		return u32;
+	}
+}
+
+/* A struct sockaddr_in or sockaddr_in6 image; -1 for any other family. */
+static int trace_sockaddr(const uint8_t *sa, uint8_t *family, uint8_t *addr,
+			  uint16_t *port)
+{
+	uint16_t fam;
+
+	memcpy(&fam, sa, sizeof(fam));
+	*port = (uint16_t)(sa[2] << 8 | sa[3]);
+	if (fam == AF_INET)
+		memcpy(addr, sa + 4, 4);
+	else if (fam == AF_INET6)
+		memcpy(addr, sa + 8, 16);
+	else
+		return -1;
+	*family = (uint8_t)fam;
+	return 0;
+}
+
+/* One PERF_RECORD_SAMPLE: len bytes copied out of size in the ring. */
+static int trace_sample(const struct trace *t, const uint8_t *p, size_t len,
+			size_t size, struct trace_record *r)
+{
+	uint32_t pid, tid, raw_size;
+	uint64_t reason;
+	uint8_t flags, dfam;
+	const uint8_t *raw;
+
+	if (len < TRACE_SAMPLE_FIXED)
+		return -1;
+	memcpy(&pid, p + 8, 4);
+	memcpy(&tid, p + 12, 4);
+	memcpy(&r->mono_ns, p + 16, 8);
+	memcpy(&raw_size, p + 24, 4);
+	raw = p + TRACE_SAMPLE_FIXED;
+	if (raw_size > size - TRACE_SAMPLE_FIXED || raw_size < t->raw_min ||
+	    t->raw_min > len - TRACE_SAMPLE_FIXED)
+		return -1;
+	if (raw_uint(raw + t->off_type, 2) != (t->type_id & 0xffff))
+		return -1;
+	if (trace_sockaddr(raw + t->off_saddr, &r->family, r->saddr,
+			   &r->sport) < 0 ||
+	    trace_sockaddr(raw + t->off_daddr, &dfam, r->daddr,
+			   &r->dport) < 0 ||
+	    dfam != r->family)
+		return -1;
+	r->state = (int)(int32_t)raw_uint(raw + t->off_state, t->sz_state);
+	reason = raw_uint(raw + t->off_reason, t->sz_reason);
+	r->reason = reason < sizeof(t->reason_map) / sizeof(t->reason_map[0]) ?
+		    t->reason_map[reason] : KREASON_NONE;
+	flags = raw[t->off_flags];
+	r->in_task = !(flags & (TRACE_FLAG_HARDIRQ | TRACE_FLAG_SOFTIRQ |
+				TRACE_FLAG_NMI));
+	/* In interrupt context the sample names whoever was interrupted. */
+	if (r->in_task) {
+		r->pid = pid;
+		r->tid = tid;
+	}
+	return 0;
+}
+
+/* len bytes at ring position pos, across the end of the ring if need be. */
+static void ring_copy(const uint8_t *data, size_t size, uint64_t pos,
+		      void *dst, size_t len)
+{
+	size_t off = (size_t)(pos & (size - 1)), first = size - off;
+
+	if (first >= len) {
+		memcpy(dst, data + off, len);
+	} else {
+		memcpy(dst, data + off, first);
+		memcpy((uint8_t *)dst + first, data, len - first);
+	}
+}
+
+static int trace_drain_ring(struct trace *t, void *base,
+			    void (*cb)(const struct trace_record *r,
+				       void *arg),
+			    void *arg)
+{
+	struct perf_event_mmap_page *meta = base;
+	const uint8_t *data = (const uint8_t *)base + t->page;
+	uint64_t buf[TRACE_COPY_MAX / 8];
+	struct perf_event_header h;
+	struct trace_record r;
+	uint64_t head, tail, lost;
+	size_t len;
+	int n = 0;
+
+	/* Pairs with the kernel's barrier before it publishes data_head. */
+	head = __atomic_load_n(&meta->data_head, __ATOMIC_ACQUIRE);
+	tail = meta->data_tail;
+	if (head - tail > t->ring_len) {
+		t->malformed++;
+		tail = head;
+	}
+	while (tail != head) {
+		if (head - tail < sizeof(h)) {
+			t->malformed++;
+			break;
+		}
+		ring_copy(data, t->ring_len, tail, &h, sizeof(h));
+		if (h.size < sizeof(h) || h.size > head - tail) {
+			/* No way to find the next record: drop the rest. */
+			t->malformed++;
+			break;
+		}
+		len = h.size < sizeof(buf) ? h.size : sizeof(buf);
+		ring_copy(data, t->ring_len, tail, buf, len);
+		tail += h.size;
+		if (h.type == PERF_RECORD_LOST) {
+			if (len < 24) {
+				t->malformed++;
+				continue;
+			}
+			memcpy(&lost, (const uint8_t *)buf + 16, 8);
+			t->lost += lost;
+		} else if (h.type == PERF_RECORD_SAMPLE) {
+			memset(&r, 0, sizeof(r));
+			if (trace_sample(t, (const uint8_t *)buf, len, h.size,
+					 &r) < 0) {
+				t->malformed++;
+				continue;
+			}
+			t->records++;
+			n++;
+			cb(&r, arg);
+		}
+		/* Others (THROTTLE…) carry nothing for us. */
+	}
+	/* Our reads are done before the kernel may reuse the space. */
+	__atomic_store_n(&meta->data_tail, head, __ATOMIC_RELEASE);
+	return n;
+}
+
+int trace_drain(struct trace *t,
+		void (*cb)(const struct trace_record *r, void *arg),
+		void *arg)
+{
+	int i, n = 0;
+
+	if (!t->rings)
+		return 0;
+	for (i = 0; i < t->ncpus; i++)
+		if (t->rings[i])
+			n += trace_drain_ring(t, t->rings[i], cb, arg);
+	return n;
+}

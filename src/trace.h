@@ -1,0 +1,81 @@
+/* trace: optional kernel assistance — the tcp:tcp_send_reset tracepoint
+ * read through perf_event_open (no BPF), one shared ring buffer. */
+#ifndef RSTMON_TRACE_H
+#define RSTMON_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cause.h"
+
+/* One reset as the kernel's tracepoint saw it. */
+struct trace_record {
+	uint64_t mono_ns;	/* sample time, CLOCK_MONOTONIC */
+	uint8_t family;		/* AF_INET or AF_INET6 (of the sockaddrs) */
+	uint8_t saddr[16];	/* network order; IPv4 in the first 4 bytes */
+	uint8_t daddr[16];
+	uint16_t sport;		/* host order */
+	uint16_t dport;
+	int state;		/* TCP_* state of the socket; 0 = none */
+	enum kreason reason;
+	bool in_task;		/* process context: pid/comm are the actor */
+	uint32_t pid;		/* tgid of the task, when in_task */
+	uint32_t tid;
+};
+
+/* Implementation state; callers only pass it around. */
+struct trace {
+	int fd;			/* the one fd to poll: epoll over the CPUs */
+	int *cpu_fds;
+	int ncpus;
+	void *ring;		/* mmap'd ring buffer of the first CPU */
+	size_t ring_len;	/* data area bytes per CPU (power of two) */
+	size_t page;
+	uint32_t type_id;	/* tracepoint id */
+	/* field offsets in the raw sample, from the format file */
+	int off_state, off_reason, off_saddr, off_daddr, off_flags;
+	int off_pc;
+	enum kreason reason_map[64];	/* kernel enum value -> ours */
+	bool enabled;
+	uint64_t records;
+	uint64_t lost;		/* PERF_RECORD_LOST totals */
+	uint64_t malformed;
+	/* private */
+	void **rings;		/* one per CPU; ring == rings[0] */
+	int off_type, sz_state, sz_reason;
+	size_t raw_min;		/* raw bytes the fields above need */
+};
+
+/*
+ * Open the tracepoint on every online CPU, sample times on
+ * CLOCK_MONOTONIC.  The kernel refuses to share a ring between CPUs
+ * (PERF_EVENT_IOC_SET_OUTPUT across CPUs is EINVAL), so each CPU has its
+ * own ring and t->fd is an epoll fd over all of them: poll it for POLLIN.
+ * It wakes when a ring is a quarter full, not per record.  Sampling is
+ * on when it returns.
+ * tracefs is looked up at /sys/kernel/tracing then
+ * /sys/kernel/debug/tracing.  Returns 0, or -1 with errno and a message
+ * in err: ENOENT when the kernel has no tcp:tcp_send_reset with a
+ * `reason` field (older kernels: rstmon works without it), EACCES/EPERM
+ * without CAP_PERFMON or CAP_SYS_ADMIN.
+ */
+int trace_open(struct trace *t, char *err, size_t errlen);
+/* Safe on a zeroed struct and after a failed trace_open. */
+void trace_close(struct trace *t);
+
+/* Start or stop sampling (cheap ioctls on every CPU).  0, or -1 + errno. */
+int trace_enable(struct trace *t, bool on);
+
+/*
+ * Read every record waiting in the rings, without a system call, and
+ * pass each to cb.  Returns the number of records.  Safe to call at any
+ * time (e.g. before each NFLOG batch, since records precede their
+ * packets).  Records come in the order each CPU wrote them; CPUs are not
+ * merged by time.
+ */
+int trace_drain(struct trace *t,
+		void (*cb)(const struct trace_record *r, void *arg),
+		void *arg);
+
+#endif
