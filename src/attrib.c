@@ -8,6 +8,7 @@
 
 #include "attrib.h"
 #include "pidinfo.h"
+#include "procnet.h"
 
 /* A connection seen this recently may explain a reset on its tuple. */
 #define CONN_MAX_AGE_MS 120000
@@ -21,6 +22,10 @@
 #define PROCSCAN_CAPACITY 8192
 #define LOCALADDR_REFRESH_MS 10000
 #define TRACE_WINDOW_NS 1000000000ull
+/* An event whose owner is a socket /proc has not been walked for yet may
+ * trigger a walk of its own, this many readlinks, this often at most. */
+#define INLINE_WALK_BUDGET 8192
+#define INLINE_WALK_MS 100
 
 struct evctx {
 	struct evidence e;
@@ -58,9 +63,27 @@ struct attrib {
 	uint64_t rate_ms;
 	uint64_t rate_count;
 	int64_t wall;
+	uint64_t inline_ms;	/* last /proc walk made for an event */
+	uint16_t ephemeral_lo;	/* ip_local_port_range: client ports */
+	/* Ports a lookup found closed (no socket, no listener), until when
+	 * (monotonic seconds): a stray-segment flood costs one lookup per
+	 * port per second, not one per packet. */
+	uint32_t closed_until[65536];
 	struct attrib_stats st;
 	struct evctx ctx[ATTRIB_BATCH];
 };
+
+/* Where client ports start in this namespace (32768 if unreadable). */
+static uint16_t ephemeral_low(void)
+{
+	char buf[64];
+	unsigned int lo = 32768;
+
+	if (procnet_read("/proc/sys/net/ipv4/ip_local_port_range", buf,
+			 sizeof(buf)) > 0)
+		sscanf(buf, "%u", &lo);
+	return lo > 0 && lo <= 65535 ? (uint16_t)lo : 32768;
+}
 
 struct attrib *attrib_new(const struct attrib_params *p, char *note,
 			  size_t notelen)
@@ -85,7 +108,15 @@ struct attrib *attrib_new(const struct attrib_params *p, char *note,
 	credits_init(&a->cr, CREDIT_MAX_AGE_MS);
 	a->sd_ok = sockdiag_open(&a->sd) == 0;
 	a->kc_ok = kcounters_open(&a->kc) == 0;
+	if (a->kc_ok) {
+		uint64_t d;
+
+		/* Prime: the first batch's delta must be its own. */
+		kcounters_out_rsts(&a->kc, &d);
+		kcounters_credit(&a->kc, &a->cr, 0);
+	}
 	localaddr_refresh(&a->la);
+	a->ephemeral_lo = ephemeral_low();
 	if (p->kernel_trace) {
 		char err[256];
 
@@ -240,6 +271,10 @@ void attrib_tick(struct attrib *a, uint64_t now_ms, int64_t wall)
 			if (a->inv->ls[i].alive)
 				listener_owner(a, &a->inv->ls[i]);
 	}
+	/* Keep the counters' baseline fresh, so that the increments a batch
+	 * reads are its own (and credits age from when they happened). */
+	if (a->kc_ok && kcounters_credit(&a->kc, &a->cr, now_ms) == 0)
+		a->st.counter_reads++;
 	if (now_ms - a->la_ms >= LOCALADDR_REFRESH_MS) {
 		localaddr_refresh(&a->la);
 		a->la_ms = now_ms;
@@ -268,11 +303,83 @@ static enum lookup_result lookup_kind(const struct sockinfo *si)
 	}
 }
 
+/*
+ * Exact lookup of the reset's tuple.  What it finds also teaches the
+ * inventory: a listener younger than the last listing (the kernel's
+ * listener fallback), or that the port is closed.
+ */
+static void lookup(struct attrib *a, const struct rst_event *ev,
+		   struct evctx *x, uint64_t now_ms, unsigned int *lookups)
+{
+	struct evidence *e = &x->e;
+
+	if (*lookups >= a->p.lookups_per_batch) {
+		a->st.lookups_skipped++;
+		return;
+	}
+	(*lookups)++;
+	a->st.lookups++;
+	if (sockdiag_lookup(&a->sd, ev->family, ev->local, ev->lport,
+			    ev->remote, ev->rport, &x->si) < 0) {
+		e->lookup = LOOKUP_NONE;
+		if (!e->listener && !e->recent_conn)
+			a->closed_until[ev->lport] =
+				(uint32_t)(now_ms / 1000 + 1);
+		return;
+	}
+	e->lookup = lookup_kind(&x->si);
+	if (e->lookup != LOOKUP_LISTEN) {
+		x->si_ok = true;
+		return;
+	}
+	/* The listener fallback is not the tuple's socket, but it is a
+	 * listener of this port. */
+	if (x->l == NULL) {
+		x->l = inventory_listener_add(a->inv, &x->si, now_ms);
+		e->listener = x->l != NULL;
+		e->listener_uid = x->l != NULL && ev->has_uid &&
+				  x->l->uid == ev->uid;
+	}
+}
+
+/*
+ * Is an exact lookup of this reset's tuple worth a system call?
+ *
+ * For the cause (when the kernel gave no reason): only a reply to an
+ * ACKed segment can meet a socket still alive on its tuple (a firewall's
+ * reject of a live flow, a SYN_SENT refusing a bad SYN-ACK).  Answers to
+ * SYNs and active resets never do, nor does a listener's own reply.
+ *
+ * For the owner: a socket still alive (SYN_SENT), or a listener younger
+ * than the last listing — the kernel's listener fallback — on a port
+ * that may be a server's (below the ephemeral range, or a reply to an
+ * ACKed segment).
+ *
+ * Ports a lookup found closed are remembered for a second, so floods stay
+ * nearly free of system calls.
+ */
+static bool lookup_wanted(struct attrib *a, const struct rst_event *ev,
+			  const struct evctx *x, uint64_t now_ms)
+{
+	const struct evidence *e = &x->e;
+	bool rst_alone = !(ev->tcp_flags & TCPF_ACK);
+	bool open = a->closed_until[ev->lport] < now_ms / 1000;
+
+	if (rst_alone && e->kreason == KREASON_NONE &&
+	    !(ev->has_uid && e->listener) &&
+	    (e->listener || e->recent_conn || open))
+		return true;
+	if (e->listener || x->c != NULL || !open)
+		return false;
+	if (rst_alone)
+		return true;
+	return ev->seq != 0 && ev->lport < a->ephemeral_lo;
+}
+
 static void gather(struct attrib *a, const struct rst_event *ev,
 		   struct evctx *x, uint64_t now_ms, unsigned int *lookups)
 {
 	struct evidence *e = &x->e;
-	bool rst_alone = !(ev->tcp_flags & TCPF_ACK);
 	bool want;
 
 	memset(x, 0, sizeof(*x));
@@ -288,6 +395,9 @@ static void gather(struct attrib *a, const struct rst_event *ev,
 	if (x->c != NULL) {
 		e->recent_conn = true;
 		e->recent_state = x->c->state;
+		/* Still there at the last listing or the one before. */
+		e->recent_fresh = now_ms - x->c->last_ms <=
+				  2 * a->p.inventory_ms + 100;
 	}
 	e->foreign_source = !localaddr_has(&a->la, ev->family, ev->local);
 	if (a->tr_ok && tracejoin_take(a->tj, ev, &x->tr)) {
@@ -295,32 +405,9 @@ static void gather(struct attrib *a, const struct rst_event *ev,
 		e->kreason = x->tr.reason;
 		a->st.trace_joined++;
 	}
-	/*
-	 * Only a reply to an ACKed segment can meet a socket still alive
-	 * on its tuple (a firewall's reject of a live flow, a SYN_SENT
-	 * refusing a bad SYN-ACK).  Answers to SYNs and active resets never
-	 * do: no lookup for them, which keeps floods free of syscalls.
-	 */
-	want = rst_alone && e->kreason == KREASON_NONE &&
-	       ((!ev->has_uid && (e->listener || e->recent_conn)) ||
-		(ev->has_uid && !e->listener));
-	if (want && a->sd_ok) {
-		if (*lookups >= a->p.lookups_per_batch) {
-			a->st.lookups_skipped++;
-		} else {
-			(*lookups)++;
-			a->st.lookups++;
-			if (sockdiag_lookup(&a->sd, ev->family, ev->local,
-					    ev->lport, ev->remote, ev->rport,
-					    &x->si) == 0) {
-				e->lookup = lookup_kind(&x->si);
-				/* The listener fallback is not the tuple's. */
-				x->si_ok = e->lookup != LOOKUP_LISTEN;
-			} else {
-				e->lookup = LOOKUP_NONE;
-			}
-		}
-	}
+	want = lookup_wanted(a, ev, x, now_ms);
+	if (want && a->sd_ok)
+		lookup(a, ev, x, now_ms, lookups);
 	x->rank = classify_firewall_rank(e);
 }
 
@@ -335,27 +422,32 @@ static bool needs_credits(const struct evidence *e)
 }
 
 /*
- * Which resets came from a firewall?  With the tracepoint running and
- * losing nothing, those it never saw.  Otherwise the batch tells how
- * many: the resets logged beyond what the stack counted (Tcp: OutRsts),
- * given to the likeliest candidates.
+ * Which resets came from a firewall?  The batch tells how many: the resets
+ * logged beyond what the stack counted (Tcp: OutRsts), given to the
+ * likeliest candidates.  With the tracepoint running, a reset it never
+ * saw is likelier than one it did (which cannot be a firewall's) — but
+ * perf may drop a sample now and then, so a missing record alone decides
+ * nothing: the count does.
  */
 static void firewall_pass(struct attrib *a, unsigned int n, uint64_t now_ms)
 {
+	bool traced = a->tr_ok && !a->tr_paused && a->tr.lost == a->tr_lost_seen;
 	uint64_t d = 0, avail, budget;
 	unsigned int i, chosen = 0;
 	int r;
 
-	if (a->tr_ok && !a->tr_paused && a->tr.lost == a->tr_lost_seen) {
-		for (i = 0; i < n; i++)
-			if (a->ctx[i].rank > 0 && !a->ctx[i].has_tr)
-				a->ctx[i].e.firewall = true;
-		return;
-	}
 	a->tr_lost_seen = a->tr_ok ? a->tr.lost : 0;
-	for (i = 0; i < n; i++)
-		if (a->ctx[i].rank >= FIREWALL_CERTAIN)
-			a->ctx[i].e.firewall = true;
+	for (i = 0; i < n; i++) {
+		struct evctx *x = &a->ctx[i];
+
+		if (traced && x->rank > 0 && x->rank < FIREWALL_CERTAIN &&
+		    !x->has_tr)
+			x->rank += (FIREWALL_CERTAIN - x->rank) / 2;
+		if (x->rank >= FIREWALL_CERTAIN) {
+			x->e.firewall = true;
+			chosen++;
+		}
+	}
 	if (!a->kc_ok || kcounters_out_rsts(&a->kc, &d) < 0)
 		return;
 	a->st.counter_reads++;
@@ -369,17 +461,57 @@ static void firewall_pass(struct attrib *a, unsigned int n, uint64_t now_ms)
 	}
 	a->out_carry = 0;
 	budget = n - avail;
+	a->st.firewall_by_count += budget > chosen ? budget - chosen : 0;
 	/* Highest rank first; among equals, in arrival order. */
-	for (r = FIREWALL_CERTAIN; r > 0 && chosen < budget; r--)
+	for (r = FIREWALL_CERTAIN - 1; r > 0 && chosen < budget; r--)
 		for (i = 0; i < n && chosen < budget; i++)
 			if (a->ctx[i].rank == r && !a->ctx[i].e.firewall) {
 				a->ctx[i].e.firewall = true;
 				chosen++;
 			}
-	a->st.firewall_by_count += chosen;
 }
 
 /* --- owner ------------------------------------------------------------ */
+
+/*
+ * The owner of inode, from the cache or — for an event that needs it and
+ * at most every INLINE_WALK_MS — from a bounded walk of /proc made now,
+ * while the process may still hold the socket.
+ */
+static bool owner_of(struct attrib *a, uint64_t inode, uint64_t now_ms,
+		     struct proc_owner *o)
+{
+	unsigned int done = 0;
+
+	if (inode == 0)
+		return false;
+	if (procscan_lookup(a->ps, inode, o))
+		return true;
+	procscan_want(a->ps, inode);
+	if (now_ms - a->inline_ms < INLINE_WALK_MS)
+		return false;
+	a->inline_ms = now_ms;
+	while (procscan_busy(a->ps) && done < INLINE_WALK_BUDGET) {
+		unsigned int n = procscan_step(a->ps, now_ms, 1024,
+					       PROCSCAN_TTL_MS);
+
+		done += n > 0 ? n : 64;
+		if (procscan_lookup(a->ps, inode, o))
+			return true;
+	}
+	return false;
+}
+
+static void listener_resolve(struct attrib *a, struct listener *l,
+			     uint64_t now_ms)
+{
+	if (l->has_owner || l->inode == 0)
+		return;
+	if (owner_of(a, l->inode, now_ms, &l->owner)) {
+		procscan_fill_cgroup(a->ps, &l->owner);
+		l->has_owner = true;
+	}
+}
 
 static void set_owner(struct attribution *at, const struct proc_owner *o)
 {
@@ -396,12 +528,18 @@ static void resolve_owner(struct attrib *a, const struct rst_event *ev,
 	struct listener *l = x->l;
 	uint64_t inode = 0;
 
-	/* The actor: the task that made the kernel send it. */
-	if (x->has_tr && x->tr.in_task &&
-	    pidinfo_get(&a->pids, a->ps, x->tr.pid, now_ms, &o)) {
+	/* The actor: the task that made the kernel send it.  It may be
+	 * gone already; the kernel's COMM records still name it. */
+	if (x->has_tr && x->tr.in_task && x->tr.pid != 0) {
+		const char *name = trace_comm(&a->tr, x->tr.pid);
+
 		at->has_actor = true;
 		at->actor_pid = x->tr.pid;
-		memcpy(at->actor_comm, o.comm, sizeof(at->actor_comm));
+		if (pidinfo_get(&a->pids, a->ps, x->tr.pid, now_ms, &o))
+			name = o.comm;
+		if (name != NULL)
+			snprintf(at->actor_comm, sizeof(at->actor_comm), "%s",
+				 name);
 	}
 	if (at->cause == CAUSE_CLOSED_PORT) {
 		struct listener *gl = inventory_listener(
@@ -434,8 +572,10 @@ static void resolve_owner(struct attrib *a, const struct rst_event *ev,
 			at->has_uid = true;
 		}
 	}
-	if (inode != 0 && procscan_lookup(a->ps, inode, &o))
+	if (owner_of(a, inode, now_ms, &o)) {
+		procscan_fill_cgroup(a->ps, &o);
 		set_owner(at, &o);
+	}
 	/* NFLOG's uid is the sending socket's, exactly. */
 	if (ev->has_uid) {
 		at->uid = ev->uid;
@@ -446,11 +586,16 @@ static void resolve_owner(struct attrib *a, const struct rst_event *ev,
 	    pidinfo_get(&a->pids, a->ps, at->actor_pid, now_ms, &o) &&
 	    o.uid == ev->uid)
 		set_owner(at, &o);
+	/* The actor that exited: it is the owner we found, name it so. */
+	if (at->has_actor && at->actor_comm[0] == '\0' && at->has_pid &&
+	    at->owner.pid == at->actor_pid)
+		memcpy(at->actor_comm, at->owner.comm, sizeof(at->actor_comm));
 	/* Server side: the port's listener speaks for the service. */
 	if (l == NULL && at->cause == CAUSE_LISTENER_CLOSED)
 		l = inventory_listener(a->inv, ev->family, ev->local,
 				       ev->lport, false);
 	if (!at->has_pid && l != NULL && (!ev->has_uid || ev->uid == l->uid)) {
+		listener_resolve(a, l, now_ms);
 		if (l->has_owner)
 			set_owner(at, &l->owner);
 		if (!at->has_uid) {
@@ -500,6 +645,7 @@ void attrib_get_stats(const struct attrib *a, struct attrib_stats *s)
 {
 	*s = a->st;
 	s->trace_lost = a->tr_ok ? a->tr.lost : 0;
+	s->trace_malformed = a->tr_ok ? a->tr.malformed : 0;
 }
 
 const struct inventory *attrib_inventory(const struct attrib *a)

@@ -60,6 +60,7 @@ struct attrib_stats {
 	uint64_t trace_records;
 	uint64_t trace_joined;
 	uint64_t trace_lost;
+	uint64_t trace_malformed;
 	uint64_t firewall_by_count;	/* logged > OutRsts */
 };
 

@@ -53,13 +53,19 @@ static enum cause from_kernel(const struct evidence *e)
 	}
 }
 
+/*
+ * A SYN answered with RST|ACK on the tuple of one of our connections: a
+ * live connection would have answered with a challenge ACK, a vanished
+ * one would leave nothing to find; what answers is the timewait sock of
+ * a connection we closed (FIN_WAIT2 substate).  The last listing may
+ * have seen it in that state, or still established just before.
+ */
 static bool recent_timewait(const struct evidence *e)
 {
-	return e->recent_conn && (e->recent_state == TCPS_FIN_WAIT2 ||
-				  e->recent_state == TCPS_TIME_WAIT ||
-				  e->recent_state == TCPS_FIN_WAIT1 ||
-				  e->recent_state == TCPS_CLOSING ||
-				  e->recent_state == TCPS_LAST_ACK);
+	if (!e->recent_conn)
+		return false;
+	return e->recent_fresh || e->recent_state == TCPS_FIN_WAIT2 ||
+	       e->recent_state == TCPS_TIME_WAIT;
 }
 
 /* RST|ACK with the socket's seq: an abort.  Counters tell which. */

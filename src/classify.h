@@ -28,6 +28,7 @@ struct evidence {
 	bool listener_uid;	/* ... and its uid equals the NFLOG uid */
 	bool recent_conn;	/* the 4-tuple was one of our connections */
 	int recent_state;	/* its last state seen (TCPS_*) */
+	bool recent_fresh;	/* ... and it was there at the last listing */
 	bool foreign_source;	/* source address is not one of ours */
 	enum kreason kreason;	/* KREASON_NONE when unknown */
 	bool firewall;		/* chosen as firewall by the batch pass */

@@ -41,6 +41,7 @@ struct daemon {
 	uint64_t start_mono_ms;
 	struct timespec start_wall;
 	uint64_t now_ms;	/* monotonic, refreshed each wakeup */
+	uint64_t reconciled_ms;	/* last counter reconciliation */
 
 	uint64_t events_total;	/* resets received and parsed */
 	uint64_t causes[CAUSE_MAX];

@@ -79,7 +79,8 @@ static void format_attribution(struct json *j, const struct attribution *at)
 	if (at->has_actor) {
 		json_obj_begin(j, "actor");
 		json_u64(j, "pid", at->actor_pid);
-		json_str(j, "comm", at->actor_comm);
+		if (at->actor_comm[0])
+			json_str(j, "comm", at->actor_comm);
 		json_obj_end(j);
 	}
 }

@@ -146,7 +146,10 @@ static void timer_cb(struct watcher *w, uint32_t revents)
 	(void)revents;
 	if (read(w->fd, &expirations, sizeof(expirations)) < 0)
 		return;
-	reconcile_now(d);
+	if (d->now_ms - d->reconciled_ms >= d->cfg.reconcile_ms - 50) {
+		d->reconciled_ms = d->now_ms;
+		reconcile_now(d);
+	}
 	attrib_tick(d->attrib, d->now_ms, (int64_t)time(NULL));
 	if (d->ctl_ok)
 		control_tick(&d->ctl, d->now_ms);
@@ -258,6 +261,7 @@ static void on_wake(void *arg)
 static int setup_loop(struct daemon *d, char *err, size_t errlen)
 {
 	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
+	uint64_t tick;
 	sigset_t mask;
 
 	if (loop_init(&d->loop) < 0) {
@@ -275,8 +279,11 @@ static int setup_loop(struct daemon *d, char *err, size_t errlen)
 	d->sigw.fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	d->sigw.cb = signal_cb;
 	d->sigw.arg = d;
-	its.it_interval.tv_sec = (time_t)(d->cfg.reconcile_ms / 1000);
-	its.it_interval.tv_nsec = (long)(d->cfg.reconcile_ms % 1000) * 1000000;
+	/* One timer for the periodic work; each part keeps its own pace. */
+	tick = d->cfg.reconcile_ms < d->cfg.inventory_ms ? d->cfg.reconcile_ms :
+							   d->cfg.inventory_ms;
+	its.it_interval.tv_sec = (time_t)(tick / 1000);
+	its.it_interval.tv_nsec = (long)(tick % 1000) * 1000000;
 	its.it_value = its.it_interval;
 	d->timerw.fd = timerfd_create(CLOCK_MONOTONIC,
 				      TFD_NONBLOCK | TFD_CLOEXEC);

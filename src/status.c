@@ -98,6 +98,7 @@ static void status_attrib(struct json *j, const struct daemon *d)
 	json_u64(j, "records", st.trace_records);
 	json_u64(j, "joined", st.trace_joined);
 	json_u64(j, "lost", st.trace_lost);
+	json_u64(j, "malformed", st.trace_malformed);
 	json_obj_end(j);
 	json_obj_end(j);
 }

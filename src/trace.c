@@ -362,6 +362,15 @@ static int perf_open(uint32_t id, int cpu, size_t wakeup_bytes)
 	a.disabled = 1;
 	a.use_clockid = 1;
 	a.clockid = CLOCK_MONOTONIC;
+	/* Side-band records of every task on the CPU: exec and rename
+	 * (COMM) and fork, to name actors that are gone by the time we
+	 * could read /proc. */
+	a.comm = 1;
+	a.comm_exec = 1;
+	a.task = 1;
+	/* ...each ending with pid, tid and time (sample_type's TID|TIME),
+	 * to apply them in time order across the per-CPU rings. */
+	a.sample_id_all = 1;
 	/*
 	 * The loop drains before each NFLOG batch anyway (records precede
 	 * their packets); the fd only has to wake it before a ring fills,
@@ -623,6 +632,79 @@ static void ring_copy(const uint8_t *data, size_t size, uint64_t pos,
 	}
 }
 
+static struct trace_comm *comm_slot(struct trace *t, uint32_t pid)
+{
+	return &t->comms[pid % (sizeof(t->comms) / sizeof(t->comms[0]))];
+}
+
+const char *trace_comm(const struct trace *t, uint32_t pid)
+{
+	const struct trace_comm *c =
+		&t->comms[pid % (sizeof(t->comms) / sizeof(t->comms[0]))];
+
+	return pid != 0 && c->pid == pid && c->comm[0] ? c->comm : NULL;
+}
+
+/* PERF_RECORD_COMM: header, u32 pid, u32 tid, char comm[] (NUL-padded). */
+static void trace_note_comm(struct trace *t, const uint8_t *rec, size_t len)
+{
+	struct trace_comm *c;
+	uint32_t pid, tid;
+	uint64_t time;
+	size_t n;
+
+	if (len < sizeof(struct perf_event_header) + 8 + 8 + 16)
+		return;
+	memcpy(&pid, rec + 8, 4);
+	memcpy(&tid, rec + 12, 4);
+	/* A thread renaming itself does not rename its process. */
+	if (pid != tid)
+		return;
+	c = comm_slot(t, pid);
+	/* The trailer (sample_id_all): u32 pid, u32 tid, u64 time. */
+	memcpy(&time, rec + len - 8, 8);
+	if (c->pid == pid && time < c->time)
+		return;		/* an older name, from another CPU's ring */
+	n = strnlen((const char *)rec + 16, len - 16 - 16);
+	if (n >= sizeof(c->comm))
+		n = sizeof(c->comm) - 1;
+	c->pid = pid;
+	c->time = time;
+	memcpy(c->comm, rec + 16, n);
+	c->comm[n] = '\0';
+}
+
+/* PERF_RECORD_FORK: header, u32 pid, ppid, tid, ptid; a new process
+ * starts with its parent's name. */
+static void trace_note_fork(struct trace *t, const uint8_t *rec, size_t len)
+{
+	uint32_t pid, ppid, tid;
+	uint64_t time;
+	const char *parent;
+	struct trace_comm *c;
+
+	if (len < sizeof(struct perf_event_header) + 24)
+		return;
+	memcpy(&pid, rec + 8, 4);
+	memcpy(&ppid, rec + 12, 4);
+	memcpy(&tid, rec + 16, 4);
+	if (pid != tid || pid == ppid)
+		return;
+	parent = trace_comm(t, ppid);
+	c = comm_slot(t, pid);
+	memcpy(&time, rec + 24, 8);
+	if (c->pid == pid && time < c->time)
+		return;		/* its exec was seen already (another ring) */
+	if (parent == NULL) {
+		if (c->pid == pid)
+			c->pid = 0;	/* a stale name of a reused pid */
+		return;
+	}
+	c->pid = pid;
+	c->time = time;
+	memcpy(c->comm, parent, sizeof(c->comm));
+}
+
 static int trace_drain_ring(struct trace *t, void *base,
 			    void (*cb)(const struct trace_record *r,
 				       void *arg),
@@ -676,7 +758,11 @@ static int trace_drain_ring(struct trace *t, void *base,
 			n++;
 			cb(&r, arg);
 		}
-		/* Others (THROTTLE…) carry nothing for us. */
+		else if (h.type == PERF_RECORD_COMM)
+			trace_note_comm(t, (const uint8_t *)buf, len);
+		else if (h.type == PERF_RECORD_FORK)
+			trace_note_fork(t, (const uint8_t *)buf, len);
+		/* Others (EXIT, THROTTLE…) carry nothing for us. */
 	}
 	/* Our reads are done before the kernel may reuse the space. */
 	__atomic_store_n(&meta->data_tail, head, __ATOMIC_RELEASE);

@@ -41,6 +41,13 @@ struct trace {
 	uint64_t records;
 	uint64_t lost;		/* PERF_RECORD_LOST totals */
 	uint64_t malformed;
+	/* Process names from the kernel's own COMM/FORK records, so that an
+	 * actor that exited before we read /proc still has a name. */
+	struct trace_comm {
+		uint32_t pid;
+		char comm[16];
+		uint64_t time;	/* of the record: rings are read in turn */
+	} comms[1024];
 	/* private */
 	void **rings;		/* one per CPU; ring == rings[0] */
 	int off_type, sz_state, sz_reason;
@@ -63,6 +70,13 @@ struct trace {
 int trace_open(struct trace *t, char *err, size_t errlen);
 /* Safe on a zeroed struct and after a failed trace_open. */
 void trace_close(struct trace *t);
+
+/*
+ * The name of process pid as the kernel last reported it (exec, rename,
+ * fork) since trace_open, or NULL.  A bounded table: old entries are
+ * overwritten.
+ */
+const char *trace_comm(const struct trace *t, uint32_t pid);
 
 /* Start or stop sampling (cheap ioctls on every CPU).  0, or -1 + errno. */
 int trace_enable(struct trace *t, bool on);

@@ -29,6 +29,7 @@ EVENTS=
 DAEMON_PID=
 DAEMON_LOG=
 BG_PIDS=
+AT_EXIT=
 
 log() { printf '%s: %s\n' "$TEST_NAME" "$*" >&2; }
 fail() { log "FAIL: $*"; exit 1; }
@@ -51,6 +52,7 @@ cleanup() {
 		kill -KILL "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
+	eval "$AT_EXIT"
 	ip netns pids "$NS_A" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
 	ip netns pids "$NS_B" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
 	ip netns del "$NS_A" 2>/dev/null
@@ -67,6 +69,33 @@ cleanup() {
 # in_a CMD…: run in the monitored namespace; in_b: in the peer.
 in_a() { ip netns exec "$NS_A" "$@"; }
 in_b() { ip netns exec "$NS_B" "$@"; }
+
+# The uid that plays the applications of namespace A (owners must be
+# meaningful: not root).
+APP_UID=1234
+
+# scenario NAME…: provoke the resets of those scenarios (tests/tools/
+# scenario.py); the expected resets go to stdout as JSON lines.
+scenario() {
+	$PY "$TOP/tests/tools/scenario.py" --ns-a "$NS_A" --ns-b "$NS_B" \
+		--uid $APP_UID --a4 $A4 --b4 $B4 --a6 $A6 --b6 $B6 \
+		--ready-cmd "$TOP/tests/integration/wait-inventory.sh $SOCK" "$@"
+}
+
+# Ground truth: the kernel's own reasons from the tcp_send_reset
+# tracepoint, in a private trace instance.  truth_start returns 1 when
+# the kernel has none (then tests run on their own expectations).
+TRUTH=rstmon-truth-$$
+truth_start() {
+	local rc=0
+	$PY "$TOP/tests/tools/groundtruth.py" start $TRUTH >/dev/null || rc=$?
+	[ $rc -eq 0 ] || return 1
+	at_exit "$PY '$TOP/tests/tools/groundtruth.py' stop $TRUTH >/dev/null 2>&1"
+}
+truth_dump() {
+	$PY "$TOP/tests/tools/groundtruth.py" dump $TRUTH --addr $A4 \
+		--addr $A6 --addr 0.0.0.0 --addr ::
+}
 
 setup_netns() {
 	require_root
@@ -169,6 +198,10 @@ assert_ge() {
 events_count() {
 	jq -c "select($1)" "$EVENTS" | wc -l | tr -d ' '
 }
+
+# at_exit 'CMD': run CMD (a shell string) at cleanup, on every exit path.
+at_exit() { AT_EXIT="$AT_EXIT
+$1"; }
 
 # bg CMD…: a background helper killed at cleanup (a command, not a
 # function, for the reason given at start_daemon).

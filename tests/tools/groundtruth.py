@@ -7,7 +7,8 @@ tests can compare rstmon's inference with what the kernel says.
 
     groundtruth.py start NAME               create instances/NAME, clock mono,
                                             enable tcp/tcp_send_reset there
-    groundtruth.py dump NAME [--addr A ...] one JSON line per recorded reset
+    groundtruth.py dump NAME [--addr A ...] [--port P ...]
+                                            one JSON line per recorded reset
     groundtruth.py stop NAME                disable and remove the instance
 
 dump prints, in trace order,
@@ -15,8 +16,11 @@ dump prints, in trace order,
      "comm":…, "pid":…, "ts":…}
 for every tcp_send_reset record of the instance's `trace` buffer (reading it
 does not consume it) whose src or dst is one of the --addr addresses (all
-records without --addr).  The tracepoint is global and knows nothing of
-network namespaces: filter by addresses that exist only in your namespaces.
+records without --addr) and, with --port, whose sport or dport is one of
+the --port ports.  The tracepoint is global and knows nothing of network
+namespaces: other tests on the machine that use the same namespace-only
+addresses show up too, so filter by ports as well where that matters, and
+keep only records whose src is your host's address to see what it sent.
 Addresses are printed as the kernel prints them, except that IPv4-mapped
 IPv6 addresses are shown as plain IPv4.  A reset sent by a listener shows
 the listener's bound address and a zero peer (dst 0.0.0.0 / ::, dport 0);
@@ -159,7 +163,7 @@ def parse(line):
             "ts": float(m.group("ts"))}
 
 
-def cmd_dump(top, name, addrs):
+def cmd_dump(top, name, addrs, ports):
     inst = instance_dir(top, name)
     if not os.path.isdir(inst):
         die("no trace instance %s (run `groundtruth.py start %s` first)" % (name, name))
@@ -179,6 +183,8 @@ def cmd_dump(top, name, addrs):
                 continue
             if want and rec["src"] not in want and rec["dst"] not in want:
                 continue
+            if ports and rec["sport"] not in ports and rec["dport"] not in ports:
+                continue
             print(json.dumps(rec, separators=(",", ":")))
     sys.stdout.flush()
 
@@ -190,6 +196,8 @@ def main():
     ap.add_argument("name", help="trace instance name")
     ap.add_argument("--addr", action="append", default=[],
                     help="dump: keep records with this src or dst address (repeatable)")
+    ap.add_argument("--port", action="append", type=int, default=[],
+                    help="dump: keep records with this sport or dport (repeatable)")
     args = ap.parse_args()
     if os.geteuid() != 0:
         die("needs root (tracefs)", 1)
@@ -199,7 +207,7 @@ def main():
     if args.action == "start":
         cmd_start(top, args.name)
     elif args.action == "dump":
-        cmd_dump(top, args.name, args.addr)
+        cmd_dump(top, args.name, args.addr, set(args.port))
     else:
         cmd_stop(top, args.name)
 

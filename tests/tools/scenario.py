@@ -48,14 +48,15 @@ Every wait is bounded, every child reaped, every socket closed, every nft
 table removed and every sysctl restored, also on errors.  Exit status 0 on
 success, 1 (with a message on stderr) when a scenario fails, 2 on bad usage.
 
-Ports used in A (fixed): 7301-7323 (listeners, closed ports), 45308-45329
-(clients); B listens on 7308-7323 and sends raw segments from 40303-40305
+Ports used in A (fixed): 7401-7423 (listeners, closed ports), 45408-45429
+(clients); B listens on 7408-7423 and sends raw segments from 40403-40405
 and 41600-41602.
 """
 import argparse
 import contextlib
 import ctypes
 import errno
+import fcntl
 import ipaddress
 import json
 import os
@@ -198,13 +199,29 @@ class Child:
         return msg
 
     def expect(self, ev, timeout=T):
-        try:
-            msg = self._check(self.chan.recv(timeout, "%s: %r" % (self.name, ev)))
-        except ScenarioError:
-            raise
+        msg = self._check(self.chan.recv(timeout, "%s: %r" % (self.name, ev)))
         if msg.get("ev") != ev:
             raise ScenarioError("%s: expected %r, got %r" % (self.name, ev, msg))
         return msg
+
+    def spin_expect(self, ev, timeout):
+        """expect() by busy-waiting: returns within microseconds of the message."""
+        deadline = time.monotonic() + timeout
+        self.sock.setblocking(False)
+        try:
+            while b"\n" not in self.chan.buf:
+                try:
+                    data = self.sock.recv(65536)
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise ScenarioError("%s: timed out waiting for %r" % (self.name, ev))
+                    continue
+                if not data:
+                    raise ScenarioError("%s: channel closed" % self.name)
+                self.chan.buf += data
+        finally:
+            self.sock.setblocking(True)
+        return self.expect(ev, timeout=0.1)
 
     def send(self, ev, **kw):
         try:
@@ -298,6 +315,39 @@ def sysctl_scoped(stack, ns, key, value):
     sysctl_set(ns, key, value)
 
 
+ORPHANS = "/proc/sys/net/ipv4/tcp_max_orphans"
+
+
+@contextlib.contextmanager
+def orphans_window():
+    """net.ipv4.tcp_max_orphans = 0 (GLOBAL: initial netns only) for the body.
+
+    Instances of this tool serialise on a lock file, so that one never
+    "restores" the 0 another has just written; an existing 0 is refused."""
+    lockdir = "/run/lock" if os.path.isdir("/run/lock") else "/run"
+    with open(os.path.join(lockdir, "rstmon-scenario-tcp_max_orphans.lock"), "a") as lk:
+        def locked():
+            try:
+                fcntl.flock(lk, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                return False
+        wait_until(locked, 15, "the tcp_max_orphans lock (another memory_abort run)")
+        fd = os.open(ORPHANS, os.O_RDWR)
+        try:
+            old = os.read(fd, 64).decode().strip()
+            if not old.isdigit() or int(old) == 0:
+                raise ScenarioError("net.ipv4.tcp_max_orphans is %r: someone else is changing it; "
+                                    "not touching it" % old)
+            os.pwrite(fd, b"0\n", 0)
+            try:
+                yield
+            finally:
+                os.pwrite(fd, old.encode() + b"\n", 0)
+        finally:
+            os.close(fd)
+
+
 def fin_timeout_at_most_60(stack, ns):
     """Make closed FIN_WAIT2 orphans become timewait socks (FIN_WAIT2 substate)."""
     if int(sysctl_get(ns, "net.ipv4.tcp_fin_timeout")) > 60:
@@ -307,7 +357,7 @@ def fin_timeout_at_most_60(stack, ns):
 # --------------------------------------------------- helpers in child processes
 
 def proc_tcp():
-    """[(lport, rport, state)] of every TCP socket of this netns (incl. timewait)."""
+    """[(lport, rport, state, is_timewait_sock)] of every TCP socket of this netns."""
     out = []
     for path in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
@@ -318,7 +368,7 @@ def proc_tcp():
         for line in lines:
             fld = line.split()
             out.append((int(fld[1].rsplit(":", 1)[1], 16), int(fld[2].rsplit(":", 1)[1], 16),
-                        int(fld[3], 16)))
+                        int(fld[3], 16), fld[5].startswith("03:")))     # timer 3 = timewait
     return out
 
 
@@ -330,9 +380,34 @@ def wait_until(cond, timeout, what):
         time.sleep(0.005)
 
 
-def wait_tuple_state(lport, rport, state, timeout=T):
-    wait_until(lambda: (lport, rport, state) in proc_tcp(), timeout,
-               "socket %d->%d in state %d" % (lport, rport, state))
+def wait_tuple_state(lport, rport, state, tw, timeout=T):
+    """Wait for the socket lport->rport in state; tw: a timewait sock (True) or a
+    full socket (False), as /proc/net/tcp shows FIN_WAIT2 for both."""
+    def seen():
+        found = [t for t in proc_tcp() if t[:2] == (lport, rport)]
+        return found, (lport, rport, state, tw) in found
+    wait_until(lambda: seen()[1], timeout, "%s %d->%d in state %d (seen: %r)" % (
+        "timewait sock" if tw else "full socket", lport, rport, state, seen()[0]))
+
+
+def spin_recv_byte(ch, timeout):
+    """Busy-wait (no sleep: no wake-up latency) for one raw byte on the channel."""
+    if ch.buf:
+        ch.buf = ch.buf[1:]
+        return
+    ch.sock.setblocking(False)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                if ch.sock.recv(1):
+                    return
+                raise ScenarioError("channel closed")
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise ScenarioError("timed out waiting for the go byte")
+    finally:
+        ch.sock.setblocking(True)
 
 
 def tcp_state(s):
@@ -543,7 +618,7 @@ def b_connect_refused(ch, fam, src, dst, port, n):
 def a_listen_only(ch, fam, addr, port, backlog, expect_children_gone):
     ls = listener(fam, addr, port, backlog)
     ch.send("ready")
-    ch.expect("stop", timeout=60)
+    ch.expect("stop", timeout=LONG)
     if expect_children_gone:
         wait_until(lambda: not [t for t in proc_tcp() if t[0] == port and t[2] != 10], T,
                    "no connection left on port %d" % port)
@@ -552,7 +627,7 @@ def a_listen_only(ch, fam, addr, port, backlog, expect_children_gone):
 
 
 def sc_closed_port(ctx, stack, name, fam):
-    port = 7301 if fam == 4 else 7302
+    port = 7401 if fam == 4 else 7402
     local, remote = ctx.addrs(fam)
     af = socket.AF_INET if fam == 4 else socket.AF_INET6
     b = spawn(stack, "peer", ctx.ns_b, b_connect_refused, af, remote, local, port, 3)
@@ -571,7 +646,7 @@ def b_stray_ack(ch, src, dst, sport, dport):
 
 
 def sc_stray_ack(ctx, stack, name, with_listener):
-    port, sport = (7304, 40304) if with_listener else (7303, 40303)
+    port, sport = (7404, 40404) if with_listener else (7403, 40403)
     if with_listener:
         a = spawn(stack, "listener", ctx.ns_a, a_listen_only, socket.AF_INET, ctx.a4, port, 8,
                   False, uid=ctx.uid, comm="rst-listener")
@@ -607,7 +682,7 @@ def b_bad_handshake_ack(ch, src, dst, sport, dport):
 
 
 def sc_bad_handshake_ack(ctx, stack, name):
-    port, sport = 7305, 40305
+    port, sport = 7405, 40405
     ctx.peer_drop_table(stack, port)
     a = spawn(stack, "listener", ctx.ns_a, a_listen_only, socket.AF_INET, ctx.a4, port, 8, True,
               uid=ctx.uid, comm="rst-listener")
@@ -624,7 +699,7 @@ def sc_bad_handshake_ack(ctx, stack, name):
     ctx.expect(name, 4, port, sport, "R", "stray_segment", "TCP_FLAGS", "rst-listener")
 
 
-def a_server(ch, fam, addr, port, mode):
+def a_server(ch, fam, addr, port, mode, tw):
     """rst-server: accept one connection and end it per mode."""
     ls = listener(fam, addr, port)
     ch.send("ready")
@@ -640,10 +715,10 @@ def a_server(ch, fam, addr, port, mode):
         c.close()                                     # data left unread
     elif mode == "close":
         c.close()                                     # FIN; the peer sends data later
-        wait_tuple_state(port, peer[1], FIN_WAIT2)
+        wait_tuple_state(port, peer[1], FIN_WAIT2, tw)
         ch.send("fin_wait2")
     ch.send("closed", rport=peer[1])
-    ch.expect("stop", timeout=60)
+    ch.expect("stop", timeout=LONG)
     ls.close()
     ch.send("done")
 
@@ -669,10 +744,10 @@ def b_client(ch, fam, src, dst, port, mode):
     ch.send("reset")
 
 
-def sc_server(ctx, stack, name, fam, port, mode, cause, reason, flags):
+def sc_server(ctx, stack, name, fam, port, mode, cause, reason, flags, tw=None):
     local, remote = ctx.addrs(fam)
     af = socket.AF_INET if fam == 4 else socket.AF_INET6
-    a = spawn(stack, "server", ctx.ns_a, a_server, af, local, port, mode, uid=ctx.uid,
+    a = spawn(stack, "server", ctx.ns_a, a_server, af, local, port, mode, tw, uid=ctx.uid,
               comm="rst-server")
     a.expect("ready")
     b = spawn(stack, "peer", ctx.ns_b, b_client, af, remote, local, port, mode)
@@ -743,7 +818,7 @@ def a_client(ch, fam, laddr, lport, raddr, rport, mode):
     if mode == "memory":
         o = client(fam, laddr, lport + 10, raddr, rport)
         o.close()                                     # an orphan in FIN_WAIT2 (full socket)
-        wait_tuple_state(lport + 10, rport, FIN_WAIT2)
+        wait_tuple_state(lport + 10, rport, FIN_WAIT2, False)
     s = client(fam, laddr, lport, raddr, rport)
     if mode == "keepalive":
         s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
@@ -804,10 +879,14 @@ def a_client(ch, fam, laddr, lport, raddr, rport, mode):
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_LINGER2, -1)
         s.close()
     elif mode == "memory":
-        s.close()                                     # parent set tcp_max_orphans=0 around this
+        # Busy-wait for the parent's byte: it sets tcp_max_orphans=0 just before
+        # and restores it as soon as we report, so the window is a close().
+        ch.send("armed")
+        spin_recv_byte(ch, 2.0)
+        s.close()
     elif mode in ("late_data", "time_wait"):
         s.close()
-        wait_tuple_state(lport, rport, FIN_WAIT2)     # timewait sock in FIN_WAIT2 substate
+        wait_tuple_state(lport, rport, FIN_WAIT2, True)   # timewait sock, FIN_WAIT2 substate
     ch.send("closed")
     ch.send("done")
 
@@ -817,8 +896,6 @@ def sc_client(ctx, stack, name, port, mode, b_mode, flags, cause, reason, comm, 
     lport = 45000 + port - 7000
     if mode == "memory":
         sysctl_scoped(stack, ctx.ns_a, "net.ipv4.tcp_fin_timeout", 120)
-        orphans = open("/proc/sys/net/ipv4/tcp_max_orphans", "r+")
-        stack.callback(orphans.close)
     if mode in ("late_data", "time_wait"):
         fin_timeout_at_most_60(stack, ctx.ns_a)
     b = spawn(stack, "peer", ctx.ns_b, b_server, socket.AF_INET, ctx.b4, port, b_mode, ctx.a4)
@@ -841,17 +918,16 @@ def sc_client(ctx, stack, name, port, mode, b_mode, flags, cause, reason, comm, 
                   "    ip saddr %s tcp dport %d drop\n  }" % (ctx.a4, port))
         a.send("go")
     elif mode == "memory":
-        old = orphans.read().strip()
-        try:                                          # the window: one close(), a few 100 µs
-            orphans.seek(0)
-            orphans.write("0\n")
-            orphans.flush()
-            a.send("go")
-            a.expect("closed", timeout=2)
-        finally:
-            orphans.seek(0)
-            orphans.write(old + "\n")
-            orphans.flush()
+        a.send("go")
+        a.expect("armed")                             # the client now busy-waits
+        with orphans_window():                        # just one close()
+            a.sock.send(b"!")
+            a.spin_expect("closed", 2.0)
+        try:
+            b.expect("reset")
+        except ScenarioError as e:
+            raise ScenarioError("close() was not aborted (%s); did something else change "
+                                "net.ipv4.tcp_max_orphans meanwhile?" % e)
     elif mode == "time_wait":
         a.send("go")
         a.expect("closed")
@@ -867,7 +943,8 @@ def sc_client(ctx, stack, name, port, mode, b_mode, flags, cause, reason, comm, 
         a.expect("closed", timeout=20)                # keepalive: ~3 s
     if mode == "keepalive":
         b.send("abort")                               # B still thinks it is connected
-    b.expect("reset", timeout=20)
+    if mode != "memory":
+        b.expect("reset", timeout=20)
     a.expect("done")
     a.finish()
     b.finish()
@@ -904,7 +981,7 @@ def a_syn_sent(ch, laddr, lport, raddr, rport):
 
 
 def sc_bad_syn_ack(ctx, stack, name):
-    port, lport = 7323, 45323
+    port, lport = 7423, 45423
     ctx.peer_drop_table(stack, lport)                 # B's kernel would refuse the SYN
     b = spawn(stack, "peer", ctx.ns_b, b_bad_syn_ack, ctx.b4, ctx.a4, lport, port)
     b.expect("ready")
@@ -947,7 +1024,7 @@ def b_overflow(ch, src, dst, port, base):
 
 
 def sc_listen_overflow(ctx, stack, name):
-    port, base = 7316, 41600
+    port, base = 7416, 41600
     sysctl_scoped(stack, ctx.ns_a, "net.ipv4.tcp_abort_on_overflow", 1)
     ctx.peer_drop_table(stack, port)
     a = spawn(stack, "listener", ctx.ns_a, a_listen_only, socket.AF_INET, ctx.a4, port, 1, True,
@@ -991,12 +1068,14 @@ def b_two_clients(ch, src, dst, port):
 
 
 def sc_listener_closed(ctx, stack, name):
-    port = 7317
+    port = 7417
     a = spawn(stack, "listener", ctx.ns_a, a_listener_closed, ctx.a4, port, uid=ctx.uid,
               comm="rst-listener")
     a.expect("ready")
     b = spawn(stack, "peer", ctx.ns_b, b_two_clients, ctx.b4, ctx.a4, port)
     ports = b.expect("connected")["ports"]
+    # A monitor names a closing listener only if it has seen it alive.
+    ctx.ready(name, 4, port, 0)
     a.send("close")
     a.expect("done")
     b.expect("reset")
@@ -1007,7 +1086,7 @@ def sc_listener_closed(ctx, stack, name):
 
 
 def sc_firewall(ctx, stack, name):
-    port = 7320
+    port = 7420
     nft_table(stack, ctx.ns_a, FW_TABLE,
               "  chain input {\n    type filter hook input priority 0; policy accept;\n"
               "    ip daddr %s tcp dport %d reject with tcp reset\n  }" % (ctx.a4, port))
@@ -1024,39 +1103,39 @@ SCENARIOS = {
     "stray_ack": lambda c, s, n: sc_stray_ack(c, s, n, False),
     "stray_ack_listener": lambda c, s, n: sc_stray_ack(c, s, n, True),
     "bad_handshake_ack": sc_bad_handshake_ack,
-    "server_linger": lambda c, s, n: sc_server(c, s, n, 4, 7306, "linger", "app_abort",
+    "server_linger": lambda c, s, n: sc_server(c, s, n, 4, 7406, "linger", "app_abort",
                                                "TCP_STATE", "RA"),
-    "server_linger6": lambda c, s, n: sc_server(c, s, n, 6, 7307, "linger", "app_abort",
+    "server_linger6": lambda c, s, n: sc_server(c, s, n, 6, 7407, "linger", "app_abort",
                                                 "TCP_STATE", "RA"),
-    "client_linger": lambda c, s, n: sc_client(c, s, n, 7308, "linger", "reset", "RA",
+    "client_linger": lambda c, s, n: sc_client(c, s, n, 7408, "linger", "reset", "RA",
                                                "app_abort", "TCP_STATE", "rst-client"),
-    "unread_close": lambda c, s, n: sc_server(c, s, n, 4, 7309, "unread", "unread_close",
+    "unread_close": lambda c, s, n: sc_server(c, s, n, 4, 7409, "unread", "unread_close",
                                               "TCP_ABORT_ON_CLOSE", "RA"),
-    "data_after_close": lambda c, s, n: sc_data_after_close(c, s, n, 7310, False),
-    "data_after_close_long": lambda c, s, n: sc_data_after_close(c, s, n, 7311, True),
-    "data_after_close_client": lambda c, s, n: sc_client(c, s, n, 7312, "late_data", "late_data",
+    "data_after_close": lambda c, s, n: sc_data_after_close(c, s, n, 7410, False),
+    "data_after_close_long": lambda c, s, n: sc_data_after_close(c, s, n, 7411, True),
+    "data_after_close_client": lambda c, s, n: sc_client(c, s, n, 7412, "late_data", "late_data",
                                                          "R", "data_after_close",
                                                          "TCP_TIMEWAIT_SOCKET", None),
-    "connect_unspec": lambda c, s, n: sc_client(c, s, n, 7313, "unspec", "reset", "RA",
+    "connect_unspec": lambda c, s, n: sc_client(c, s, n, 7413, "unspec", "reset", "RA",
                                                 "app_abort", "TCP_STATE", "rst-client"),
-    "ss_kill": lambda c, s, n: sc_client(c, s, n, 7314, "kill", "reset", "RA", "app_abort",
+    "ss_kill": lambda c, s, n: sc_client(c, s, n, 7414, "kill", "reset", "RA", "app_abort",
                                          "TCP_STATE", "rst-client"),
-    "keepalive": lambda c, s, n: sc_client(c, s, n, 7315, "keepalive", "keepalive", "RA",
+    "keepalive": lambda c, s, n: sc_client(c, s, n, 7415, "keepalive", "keepalive", "RA",
                                            "keepalive_timeout", "TCP_KEEPALIVE_TIMEOUT",
                                            "rst-client"),
     "listen_overflow": sc_listen_overflow,
     "listener_closed": sc_listener_closed,
-    "fin_wait_abort": lambda c, s, n: sc_client(c, s, n, 7318, "fin_wait", "reset", "RA",
+    "fin_wait_abort": lambda c, s, n: sc_client(c, s, n, 7418, "fin_wait", "reset", "RA",
                                                 "fin_wait_abort", "TCP_ABORT_ON_LINGER",
                                                 "rst-client"),
-    "memory_abort": lambda c, s, n: sc_client(c, s, n, 7319, "memory", "memory", "RA",
+    "memory_abort": lambda c, s, n: sc_client(c, s, n, 7419, "memory", "memory", "RA",
                                               "memory_abort", "TCP_ABORT_ON_MEMORY", "rst-client"),
     "firewall": sc_firewall,
-    "time_wait": lambda c, s, n: sc_client(c, s, n, 7321, "time_wait", "time_wait", "RA",
+    "time_wait": lambda c, s, n: sc_client(c, s, n, 7421, "time_wait", "time_wait", "RA",
                                            "time_wait", "TCP_TIMEWAIT_SOCKET", "rst-client"),
-    "disconnect_with_data": lambda c, s, n: sc_client(c, s, n, 7322, "c2", "c2", "RA",
+    "disconnect_with_data": lambda c, s, n: sc_client(c, s, n, 7422, "c2", "c2", "RA",
                                                       "app_abort", "TCP_DISCONNECT_WITH_DATA",
-                                                      "rst-client", ready=False),
+                                                      "rst-client"),
     "bad_syn_ack": sc_bad_syn_ack,
 }
 
@@ -1068,7 +1147,8 @@ def sc_data_after_close(ctx, stack, name, port, long_fin):
     else:                                             # it becomes a timewait sock
         fin_timeout_at_most_60(stack, ctx.ns_a)
         reason = "TCP_TIMEWAIT_SOCKET"
-    sc_server(ctx, stack, name, 4, port, "close", "data_after_close", reason, "R")
+    sc_server(ctx, stack, name, 4, port, "close", "data_after_close", reason, "R",
+              tw=not long_fin)
 
 
 # ---------------------------------------------------------------------- main
@@ -1124,7 +1204,7 @@ def main():
     signal.signal(signal.SIGHUP, on_signal)
 
     global LONG
-    LONG = a.ready_timeout + 30
+    LONG = a.ready_timeout + a.hold + 30
     ctx = Ctx(a)
     for name in names:
         t0 = time.monotonic()
