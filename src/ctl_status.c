@@ -1,6 +1,7 @@
 /* ctl_status: `rstmonctl status` for people and machines. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ctl.h"
 
@@ -16,7 +17,50 @@ static void row_u64(const char *label, uint64_t v)
 	row(label, ctl_group_digits(v, b, sizeof(b)));
 }
 
-static void print_status(const json_t *st)
+struct cause_count {
+	const char *name;
+	uint64_t n;
+};
+
+static int by_count(const void *x, const void *y)
+{
+	const struct cause_count *a = x, *b = y;
+
+	if (a->n != b->n)
+		return a->n > b->n ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+/* "closed_port 1,000, app_abort 3": largest first. */
+static void print_causes(json_t *causes)
+{
+	struct cause_count c[32];
+	char line[512], b[32];
+	const char *key;
+	size_t len = 0, n = 0, i;
+	json_t *v;
+
+	json_object_foreach(causes, key, v) {
+		if (n < sizeof(c) / sizeof(c[0]) && json_is_integer(v)) {
+			c[n].name = key;
+			c[n].n = (uint64_t)json_integer_value(v);
+			n++;
+		}
+	}
+	if (n == 0) {
+		row("causes", "-");
+		return;
+	}
+	qsort(c, n, sizeof(c[0]), by_count);
+	line[0] = '\0';
+	for (i = 0; i < n && len < sizeof(line); i++)
+		len += (size_t)snprintf(line + len, sizeof(line) - len,
+					"%s%s %s", i ? ", " : "", c[i].name,
+					ctl_group_digits(c[i].n, b, sizeof(b)));
+	row("causes", line);
+}
+
+static void print_status(json_t *st)
 {
 	const json_t *cap = json_object_get(st, "capture");
 	const json_t *rec = json_object_get(st, "reconcile");
@@ -51,6 +95,28 @@ static void print_status(const json_t *st)
 				  sizeof(b1)),
 		 ctl_group_digits(ctl_u64(cap, "enobufs"), b2, sizeof(b2)));
 	row("skipped", line);
+	print_causes(json_object_get(st, "causes"));
+	if (json_is_object(json_object_get(st, "attribution"))) {
+		const json_t *at = json_object_get(st, "attribution");
+
+		snprintf(line, sizeof(line), "%s named, %s with a process",
+			 ctl_group_digits(ctl_u64(at, "owners_named"), b1,
+					  sizeof(b1)),
+			 ctl_group_digits(ctl_u64(at, "owners_with_process"), b2,
+					  sizeof(b2)));
+		row("owners", line);
+		snprintf(line, sizeof(line), "%s listening, %s remembered",
+			 ctl_group_digits(ctl_u64(at, "listeners"), b1,
+					  sizeof(b1)),
+			 ctl_group_digits(ctl_u64(at, "listeners_remembered"),
+					  b2, sizeof(b2)));
+		row("listeners", line);
+		row("kernel trace",
+		    json_is_true(json_object_get(
+			    json_object_get(at, "kernel_trace"), "active")) ?
+			    "on (tcp:tcp_send_reset)" :
+			    "off (causes inferred)");
+	}
 	if (out != NULL) {
 		snprintf(line, sizeof(line), "%s lines, %s dropped",
 			 ctl_group_digits(ctl_u64(out, "lines"), b1,
