@@ -46,12 +46,14 @@ endif
 CORE_OBJS := src/log.o src/json.o src/packet.o src/seqtrack.o \
 	src/reconcile.o src/procnet.o src/config.o src/events.o \
 	src/ifcache.o src/cause.o src/tracejoin.o src/cgroup.o src/users.o \
-	src/credits.o src/classify.o src/inventory.o
+	src/credits.o src/classify.o src/inventory.o src/tcp_states.o \
+	src/stats.o src/topk.o src/hll.o
 DAEMON_OBJS := $(CORE_OBJS) src/capture.o src/nftsock.o src/ruleset.o \
 	src/loop.o src/control.o src/privdrop.o src/status.o src/trace.o \
 	src/procscan.o src/sockdiag.o src/attrib.o src/kcounters.o \
-	src/localaddr.o src/pidinfo.o
-CTL_OBJS := src/rstmonctl.o src/ctl_status.o
+	src/localaddr.o src/pidinfo.o src/httpd.o src/metrics.o \
+	src/verbs_stats.o
+CTL_OBJS := src/rstmonctl.o src/ctl_status.o src/ctl_top.o src/ctl_events.o
 
 UNIT_SRCS := $(wildcard tests/unit/check_*.c)
 UNIT_OBJS := $(UNIT_SRCS:.c=.o) tests/unit/unit_main.o
@@ -72,6 +74,10 @@ src/rstmonctl: $(CTL_OBJS)
 
 tests/unit/unit_tests: $(UNIT_OBJS) $(DAEMON_OBJS)
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(DAEMON_LIBS)
+
+# sockdiag.o: events.o in CORE_OBJS calls its tcp_state_name().
+tests/bench/stats_bench: tests/bench/stats_bench.o $(CORE_OBJS)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
 
 tests/tools/%: tests/tools/%.c
 	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
@@ -128,6 +134,7 @@ uninstall:
 clean:
 	rm -f src/*.o src/*.d tests/unit/*.o tests/unit/*.d $(BINS) \
 		tests/unit/unit_tests $(TOOLS) tests/fuzz/fuzz_packet
+	rm -f tests/bench/stats_bench tests/bench/*.o tests/bench/*.d
 	rm -rf tests/fuzz/corpus-run
 
 help:
@@ -142,4 +149,4 @@ help:
 	@echo 'make clean       remove build output'
 	@echo 'options: V=1 (show commands), WERROR=1, SANITIZE=1 (ASan+UBSan)'
 
--include $(wildcard src/*.d tests/unit/*.d)
+-include $(wildcard src/*.d tests/unit/*.d tests/bench/*.d)

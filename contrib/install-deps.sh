@@ -10,7 +10,7 @@ what=${1:-test}
 build="gcc make pkg-config libmnl-dev libnetfilter-log-dev libnftnl-dev \
 libnftables-dev libcap-ng-dev libjansson-dev"
 run="nftables iproute2"
-test="check jq python3 nmap hping3 procps util-linux iptables"
+test="check jq python3 python3-prometheus-client nmap hping3 procps util-linux iptables"
 bench="tcpdump valgrind"
 
 case $what in

@@ -70,6 +70,15 @@ static const struct opt_desc opts[] = {
 	{ "inventory-interval", 0, OPT_UINT, OFF(inventory_ms), 0, 100,
 	  60000, true, "MS", "list listeners and connections every MS "
 			     "(default 1000)", NULL },
+	{ "metrics-listen", 0, OPT_STR, OFF(metrics_listen),
+	  SZ(metrics_listen), 0, 0, true, "ADDR:PORT",
+	  "serve GET /metrics there (PORT alone: 127.0.0.1)", NULL },
+	{ "metrics-file", 0, OPT_STR, OFF(metrics_file), SZ(metrics_file), 0,
+	  0, true, "PATH", "write the metrics to PATH (node_exporter "
+			   "textfile), atomically", NULL },
+	{ "metrics-interval", 0, OPT_UINT, OFF(metrics_interval), 0, 1, 3600,
+	  true, "SEC", "how often --metrics-file is written (default 15)",
+	  NULL },
 	{ "check", 'n', OPT_FLAG, OFF(check_only), 0, 0, 1, false, NULL,
 	  "check the configuration and exit", NULL },
 	{ "verbose", 'v', OPT_COUNT, OFF(verbose), 0, 0, 0, true, NULL,
@@ -94,6 +103,7 @@ void config_defaults(struct config *c)
 	snprintf(c->kernel_trace, sizeof(c->kernel_trace), "auto");
 	c->trace_max_rate = 20000;
 	c->inventory_ms = 1000;
+	c->metrics_interval = 15;
 }
 
 static int parse_uint(const char *s, bool size_suffix, uint64_t *out)

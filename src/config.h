@@ -32,6 +32,9 @@ struct config {
 	char kernel_trace[8];	/* "auto" or "off" */
 	uint64_t trace_max_rate;
 	uint64_t inventory_ms;
+	char metrics_listen[128];	/* "" = off */
+	char metrics_file[PATH_MAX];	/* "" = off */
+	uint64_t metrics_interval;	/* seconds between file writes */
 };
 
 void config_defaults(struct config *c);

@@ -38,6 +38,8 @@ static void client_close(struct control_client *cl)
 
 	LIST_REMOVE(cl, link);
 	ctl->nclients--;
+	if (cl->follow)
+		ctl->nfollowers--;
 	loop_del(ctl->loop, &cl->w);
 	close(cl->w.fd);
 }
@@ -54,8 +56,10 @@ static void client_flush(struct control_client *cl)
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				loop_mod(cl->ctl->loop, &cl->w,
-					 EPOLLIN | EPOLLOUT);
+				if (!cl->want_out)
+					loop_mod(cl->ctl->loop, &cl->w,
+						 EPOLLIN | EPOLLOUT);
+				cl->want_out = true;
 				return;
 			}
 			client_close(cl);
@@ -69,7 +73,9 @@ static void client_flush(struct control_client *cl)
 		client_close(cl);
 		return;
 	}
-	loop_mod(cl->ctl->loop, &cl->w, EPOLLIN);
+	if (cl->want_out)
+		loop_mod(cl->ctl->loop, &cl->w, EPOLLIN);
+	cl->want_out = false;
 }
 
 static void client_command(struct control_client *cl, char *line)
@@ -303,19 +309,41 @@ void control_reply_error(struct control_client *cl, const char *msg)
 
 void control_follow(struct control_client *cl)
 {
+	if (!cl->follow)
+		cl->ctl->nfollowers++;
 	cl->follow = true;
 }
 
-void control_push(struct control_client *cl, const char *data, size_t len,
-		  size_t max_backlog)
+bool control_has_followers(const struct control *ctl)
 {
-	if (cl->w.dead)
-		return;
-	if (cl->out.len - cl->sent + len > max_backlog) {
-		cl->ctl->followers_dropped++;
-		client_close(cl);
-		return;
+	return ctl->nfollowers > 0;
+}
+
+void control_broadcast(struct control *ctl, const char *data, size_t len,
+		       size_t max_backlog)
+{
+	struct control_client *cl, *next;
+
+	for (cl = LIST_FIRST(&ctl->clients); cl != NULL; cl = next) {
+		next = LIST_NEXT(cl, link);
+		if (!cl->follow)
+			continue;
+		if (cl->out.len - cl->sent + len > max_backlog) {
+			ctl->followers_dropped++;
+			client_close(cl);
+			continue;
+		}
+		json_raw(&cl->out, data, len);
 	}
-	json_raw(&cl->out, data, len);
-	client_flush(cl);
+}
+
+void control_flush(struct control *ctl)
+{
+	struct control_client *cl, *next;
+
+	for (cl = LIST_FIRST(&ctl->clients); cl != NULL; cl = next) {
+		next = LIST_NEXT(cl, link);
+		if (cl->follow && cl->out.len > cl->sent)
+			client_flush(cl);
+	}
 }

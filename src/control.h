@@ -44,6 +44,7 @@ struct control {
 	uint64_t served;
 	uint64_t refused;	/* over CONTROL_MAX_CLIENTS, or bad input */
 	uint64_t followers_dropped;	/* too slow to keep up */
+	unsigned int nfollowers;
 };
 
 struct control_client {
@@ -56,7 +57,7 @@ struct control_client {
 	uint64_t since_ms;	/* when it connected (monotonic) */
 	bool follow;
 	bool got_command;
-	uint64_t follow_dropped_bytes;
+	bool want_out;		/* EPOLLOUT requested: a send was short */
 	LIST_ENTRY(control_client) link;
 };
 
@@ -77,10 +78,15 @@ struct json *control_reply(struct control_client *cl);
 void control_reply_error(struct control_client *cl, const char *msg);
 void control_follow(struct control_client *cl);
 /*
- * Queue bytes to a follower.  A follower whose backlog would pass
- * max_backlog is disconnected and counted; never blocks.
+ * Queue bytes to every follower, without a system call (control_flush
+ * sends them).  A follower whose backlog would pass max_backlog is
+ * disconnected and counted: a slow reader never blocks the daemon.
  */
-void control_push(struct control_client *cl, const char *data, size_t len,
-		  size_t max_backlog);
+void control_broadcast(struct control *ctl, const char *data, size_t len,
+		       size_t max_backlog);
+/* Send what is queued to followers (once per batch). */
+void control_flush(struct control *ctl);
+/* Are there followers (so that lines are worth formatting)? */
+bool control_has_followers(const struct control *ctl);
 
 #endif

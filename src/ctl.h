@@ -11,6 +11,8 @@
 struct ctl_opts {
 	const char *socket_path;
 	bool json;
+	bool watch;		/* top: refresh until interrupted */
+	int interval;		/* seconds between refreshes */
 	int argc;		/* the verb and its arguments */
 	char **argv;
 };
@@ -34,11 +36,16 @@ json_t *ctl_fetch(const struct ctl_opts *o, const char *line, char **reply);
 
 /* "1,234,567" */
 const char *ctl_group_digits(uint64_t v, char *buf, size_t len);
+/* "15.0/s", "0.25/s", "1.2k/s" */
+const char *ctl_rate(double r, char *buf, size_t len);
 /* "3d 4h", "5m 12s", "42s" */
 const char *ctl_duration(uint64_t s, char *buf, size_t len);
 uint64_t ctl_u64(const json_t *obj, const char *key);
 
 int ctl_status(const struct ctl_opts *o);
+int ctl_top(const struct ctl_opts *o);
+int ctl_events(const struct ctl_opts *o);
+int ctl_metrics(const struct ctl_opts *o);
 int ctl_simple(const struct ctl_opts *o, const char *verb);
 
 #endif

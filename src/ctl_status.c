@@ -76,6 +76,19 @@ static void print_status(json_t *st)
 	row_u64("NFLOG group", ctl_u64(cap, "group"));
 	row_u64("resets", ctl_u64(st, "events_total"));
 	row_u64("lost", ctl_u64(st, "lost_total"));
+	if (json_is_object(json_object_get(st, "rates"))) {
+		const json_t *r = json_object_get(st, "rates");
+		char b3[32];
+
+		snprintf(line, sizeof(line), "%s (10s)  %s (60s)  %s (300s)",
+			 ctl_rate(json_number_value(json_object_get(r, "10s")),
+				  b1, sizeof(b1)),
+			 ctl_rate(json_number_value(json_object_get(r, "60s")),
+				  b2, sizeof(b2)),
+			 ctl_rate(json_number_value(json_object_get(r, "300s")),
+				  b3, sizeof(b3)));
+		row("rate", line);
+	}
 	if (ker != NULL)
 		row_u64("kernel OutRsts", ctl_u64(ker, "out_rsts_since_start"));
 	if (json_is_true(json_object_get(rec, "foreign")))

@@ -12,10 +12,12 @@
 #include "config.h"
 #include "control.h"
 #include "events.h"
+#include "httpd.h"
 #include "ifcache.h"
 #include "loop.h"
 #include "nftsock.h"
 #include "reconcile.h"
+#include "stats.h"
 
 struct daemon {
 	struct config cfg;
@@ -34,6 +36,10 @@ struct daemon {
 	struct watcher capw;
 	struct watcher tracew;
 	struct attrib *attrib;
+	struct stats *stats;
+	struct httpd httpd;
+	int httpd_fd;		/* listening socket, -1 when off */
+	uint64_t metrics_written_ms;
 	bool rules_installed;
 	bool quit;
 	bool reload;
@@ -51,9 +57,12 @@ struct daemon {
 	bool out_rsts_ok;
 };
 
-/* Control verbs (status.c). */
+/* Control verbs (status.c); top and metrics (verbs_stats.c). */
 extern const struct control_cmd daemon_cmds[];
 extern const unsigned int daemon_ncmds;
+void verb_top(struct control_client *cl, int argc, char **argv, void *arg);
+void verb_metrics(struct control_client *cl, int argc, char **argv,
+		  void *arg);
 
 uint64_t daemon_lost_total(const struct daemon *d);
 /* Tcp: OutRsts now, or false when /proc/net/snmp is unreadable. */

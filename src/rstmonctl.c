@@ -21,12 +21,18 @@ static void usage(FILE *f)
 		"Ask rstmond which TCP resets this host sends, who sends "
 		"them and why.\n\n"
 		"commands:\n"
-		"  status        counters: resets seen, lost, reconciliation\n"
+		"  status        counters: resets seen, lost, rates, causes\n"
+		"  top           busiest ports|remotes|owners|causes [-n N] "
+		"[--window 10s|60s|300s]\n"
+		"  events        follow every reset as it happens\n"
+		"  metrics       Prometheus text exposition\n"
 		"  reload        reopen the events file, reread the config\n"
 		"\noptions:\n"
 		"  -s, --socket PATH   control socket (default "
 		RSTMON_DEFAULT_SOCKET ")\n"
 		"  -j, --json          JSON for machines instead of a table\n"
+		"  -w, --watch [SEC]   top: refresh every SEC (default 1) "
+		"until Ctrl-C\n"
 		"  -V, --version       print the version\n"
 		"  -h, --help          this text\n"
 		"\nSee rstmonctl(8).\n");
@@ -163,6 +169,19 @@ const char *ctl_group_digits(uint64_t v, char *buf, size_t len)
 	return buf;
 }
 
+const char *ctl_rate(double r, char *buf, size_t len)
+{
+	if (r >= 10000)
+		snprintf(buf, len, "%.1fk/s", r / 1000);
+	else if (r >= 100)
+		snprintf(buf, len, "%.0f/s", r);
+	else if (r >= 1)
+		snprintf(buf, len, "%.1f/s", r);
+	else
+		snprintf(buf, len, "%.2f/s", r);
+	return buf;
+}
+
 const char *ctl_duration(uint64_t s, char *buf, size_t len)
 {
 	unsigned long long v = s;
@@ -209,27 +228,95 @@ int ctl_simple(const struct ctl_opts *o, const char *verb)
 	return 0;
 }
 
+int ctl_metrics(const struct ctl_opts *o)
+{
+	char *reply = ctl_request(o->socket_path, "metrics");
+
+	if (reply == NULL)
+		return 1;
+	/* Text, not JSON: an error would be a JSON object. */
+	if (reply[0] == '{') {
+		json_t *root = ctl_parse(reply);
+
+		json_decref(root);
+		free(reply);
+		return 1;
+	}
+	fputs(reply, stdout);
+	free(reply);
+	return 0;
+}
+
+/*
+ * Remove rstmonctl's own options that follow the verb (--json, -j,
+ * --watch[=SEC], -w, -s PATH) from argv, keeping the verb's arguments in
+ * order; returns the new argc, or -1 after a message.
+ */
+static int take_trailing_opts(struct ctl_opts *o, int argc, char **argv)
+{
+	int i, n = 1;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) {
+			o->json = true;
+		} else if (!strcmp(argv[i], "--watch") ||
+			   !strcmp(argv[i], "-w")) {
+			o->watch = true;
+		} else if (!strncmp(argv[i], "--watch=", 8)) {
+			o->watch = true;
+			o->interval = atoi(argv[i] + 8);
+			if (o->interval < 1 || o->interval > 3600) {
+				fprintf(stderr, "rstmonctl: --watch wants 1 "
+					"to 3600 seconds\n");
+				return -1;
+			}
+		} else if ((!strcmp(argv[i], "-s") ||
+			    !strcmp(argv[i], "--socket")) && i + 1 < argc) {
+			o->socket_path = argv[++i];
+		} else {
+			argv[n++] = argv[i];
+		}
+	}
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "watch", optional_argument, NULL, 'w' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ctl_opts o = { RSTMON_DEFAULT_SOCKET, false, 0, NULL };
+	struct ctl_opts o = { RSTMON_DEFAULT_SOCKET, false, false, 1, 0, NULL };
 	const char *verb;
 	int ch;
 
-	/* Options may follow the verb too ("status --json"). */
-	while ((ch = getopt_long(argc, argv, "s:jVh", lo, NULL)) != -1) {
+	/*
+	 * Options may follow the verb too ("status --json"), except those of
+	 * top itself (-n, --window), which go to the daemon: stop at the
+	 * first of them ("+": no permutation past the verb's arguments).
+	 */
+	while ((ch = getopt_long(argc, argv, "+s:jw::Vh", lo, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			o.socket_path = optarg;
 			break;
 		case 'j':
 			o.json = true;
+			break;
+		case 'w':
+			o.watch = true;
+			if (optarg != NULL) {
+				o.interval = atoi(optarg);
+				if (o.interval < 1 || o.interval > 3600) {
+					fprintf(stderr, "rstmonctl: --watch "
+						"wants 1 to 3600 seconds\n");
+					return 2;
+				}
+			}
 			break;
 		case 'V':
 			printf("rstmonctl %s\n", RSTMON_VERSION);
@@ -249,8 +336,18 @@ int main(int argc, char **argv)
 	o.argc = argc - optind;
 	o.argv = argv + optind;
 	verb = o.argv[0];
+	/* Our own options after the verb: --json, --watch, -s. */
+	o.argc = take_trailing_opts(&o, o.argc, o.argv);
+	if (o.argc < 0)
+		return 2;
 	if (strcmp(verb, "status") == 0 && o.argc == 1)
 		return ctl_status(&o);
+	if (strcmp(verb, "top") == 0)
+		return ctl_top(&o);
+	if (strcmp(verb, "events") == 0 && o.argc == 1)
+		return ctl_events(&o);
+	if (strcmp(verb, "metrics") == 0 && o.argc == 1)
+		return ctl_metrics(&o);
 	if (strcmp(verb, "reload") == 0 && o.argc == 1)
 		return ctl_simple(&o, "reload");
 	fprintf(stderr, "rstmonctl: unknown command or arguments: '%s' "

@@ -16,9 +16,12 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "metrics.h"
 #include "privdrop.h"
 #include "ruleset.h"
 
+/* A follower of `rstmonctl events` this far behind is dropped. */
+#define FOLLOWER_BACKLOG (4u << 20)
 /* Tries to bind at a moment when the rule's counter is still. */
 #define BIND_ATTEMPTS 5
 
@@ -28,6 +31,41 @@ static uint64_t mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+/* "redis-server (redis-server.service)", "redis-server", "uid 1000". */
+static void owner_label(const struct attribution *at, char *buf, size_t len)
+{
+	/* Labels are bounded (STATS_OWNER_LEN): a long unit is cut. */
+	if (at->has_pid && at->owner.unit[0])
+		snprintf(buf, len, "%s (%.45s)", at->owner.comm,
+			 at->owner.unit);
+	else if (at->has_pid && at->owner.container[0])
+		snprintf(buf, len, "%s (container %.32s)", at->owner.comm,
+			 at->owner.container);
+	else if (at->has_pid)
+		snprintf(buf, len, "%s", at->owner.comm);
+	else if (at->user != NULL)
+		snprintf(buf, len, "user %s", at->user);
+	else
+		snprintf(buf, len, "uid %u", at->uid);
+}
+
+static void stats_feed(struct daemon *d, const struct rst_event *ev,
+		       const struct attribution *at)
+{
+	struct stats_key k;
+
+	k.family = ev->family;
+	memcpy(k.remote, ev->remote, sizeof(k.remote));
+	k.lport = ev->lport;
+	k.cause = at->cause;
+	k.has_owner = at->has_uid || at->has_pid;
+	if (k.has_owner)
+		owner_label(at, k.owner, sizeof(k.owner));
+	else
+		k.owner[0] = '\0';
+	stats_add(d->stats, d->now_ms, &k);
 }
 
 /* The end of the per-reset pipeline: count and write out. */
@@ -41,12 +79,14 @@ static void on_attributed(const struct rst_event *ev,
 
 	d->events_total++;
 	d->causes[at->cause]++;
+	stats_feed(d, ev, at);
 	if (at->has_uid) {
 		d->owners_named++;
 		if (at->has_pid)
 			d->owners_pid++;
 	}
-	if (!d->sink_ok && log_verbose() < 2)
+	if (!d->sink_ok && log_verbose() < 2 &&
+	    !control_has_followers(&d->ctl))
 		return;
 	x.ifname = ifcache_name(&d->ifc, ev->oif, d->now_ms);
 	json_init_fixed(&j, line, sizeof(line));
@@ -57,6 +97,12 @@ static void on_attributed(const struct rst_event *ev,
 		evsink_line(&d->sink, line, j.len);
 	if (log_verbose() >= 2)
 		log_debug("reset %s", line);
+	if (control_has_followers(&d->ctl)) {
+		json_raw(&j, "\n", 1);
+		if (json_ok(&j))
+			control_broadcast(&d->ctl, line, j.len,
+					  FOLLOWER_BACKLOG);
+	}
 }
 
 /* capture -> attribution (owner, cause) -> on_attributed. */
@@ -81,6 +127,8 @@ static void on_batch_end(void *arg)
 
 	if (d->sink_ok)
 		evsink_flush(&d->sink);
+	if (d->ctl_ok)
+		control_flush(&d->ctl);
 }
 
 static void capture_cb(struct watcher *w, uint32_t revents)
@@ -138,6 +186,18 @@ static void reconcile_now(struct daemon *d)
 			  (unsigned long long)d->cap.seq.lost);
 }
 
+static void write_metrics_file(struct daemon *d)
+{
+	d->metrics_written_ms = d->now_ms;
+	if (metrics_write_file(d, d->cfg.metrics_file) < 0)
+		log_warn("--metrics-file %s", d->cfg.metrics_file);
+}
+
+static void metrics_body(struct json *out, void *arg)
+{
+	metrics_text(out, arg);
+}
+
 static void timer_cb(struct watcher *w, uint32_t revents)
 {
 	struct daemon *d = w->arg;
@@ -153,6 +213,11 @@ static void timer_cb(struct watcher *w, uint32_t revents)
 	attrib_tick(d->attrib, d->now_ms, (int64_t)time(NULL));
 	if (d->ctl_ok)
 		control_tick(&d->ctl, d->now_ms);
+	if (d->httpd_fd >= 0)
+		httpd_tick(&d->httpd, d->now_ms);
+	if (d->cfg.metrics_file[0] &&
+	    d->now_ms - d->metrics_written_ms >= d->cfg.metrics_interval * 1000)
+		write_metrics_file(d);
 	if (d->sink_ok)
 		evsink_flush(&d->sink);
 }
@@ -335,10 +400,26 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 	d->start_mono_ms = d->now_ms = mono_ms();
 	clock_gettime(CLOCK_REALTIME, &d->start_wall);
 	ifcache_init(&d->ifc);
+	d->stats = stats_new();
+	if (d->stats == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	/* Before --netns: the metrics stay where the operator scrapes. */
+	if (d->cfg.metrics_listen[0]) {
+		d->httpd_fd = httpd_listen(d->cfg.metrics_listen, err, errlen);
+		if (d->httpd_fd < 0)
+			return -1;
+	}
 	if (d->cfg.netns[0] && enter_netns(d->cfg.netns, err, errlen) < 0)
 		return -1;
 	if (setup_loop(d, err, errlen) < 0)
 		return -1;
+	if (d->httpd_fd >= 0 && httpd_start(&d->httpd, &d->loop, d->httpd_fd,
+					    metrics_body, d) < 0) {
+		snprintf(err, errlen, "epoll: %s", strerror(errno));
+		return -1;
+	}
 	if (d->cfg.events_path[0]) {
 		if (evsink_open(&d->sink, d->cfg.events_path, err, errlen) < 0)
 			return -1;
@@ -386,6 +467,12 @@ static void teardown(struct daemon *d)
 	d->attrib = NULL;
 	if (d->sink_ok)
 		evsink_close(&d->sink);
+	if (d->httpd_fd >= 0)
+		httpd_close(&d->httpd);
+	if (d->stats != NULL && d->cfg.metrics_file[0])
+		write_metrics_file(d);
+	stats_free(d->stats);
+	d->stats = NULL;
 	if (d->rules_installed && ruleset_remove(err, sizeof(err)) < 0)
 		log_warnx("%s", err);
 	loop_fini(&d->loop);
@@ -443,6 +530,7 @@ int main(int argc, char **argv)
 	int r, ready_fd = -1;
 
 	config_defaults(&d.cfg);
+	d.httpd_fd = -1;
 	r = config_from_args(&d.cfg, argc, argv, err, sizeof(err));
 	if (r != 0) {
 		if (r < 0)

@@ -14,29 +14,6 @@
 /* A dump datagram holds many sockets; size as ss does. */
 #define SOCKDIAG_BUFLEN (32 * 1024)
 
-const char *tcp_state_name(int state)
-{
-	static const char *const names[TCPS_MAX] = {
-		[0] = "UNKNOWN",
-		[TCPS_ESTABLISHED] = "ESTABLISHED",
-		[TCPS_SYN_SENT] = "SYN_SENT",
-		[TCPS_SYN_RECV] = "SYN_RECV",
-		[TCPS_FIN_WAIT1] = "FIN_WAIT1",
-		[TCPS_FIN_WAIT2] = "FIN_WAIT2",
-		[TCPS_TIME_WAIT] = "TIME_WAIT",
-		[TCPS_CLOSE] = "CLOSE",
-		[TCPS_CLOSE_WAIT] = "CLOSE_WAIT",
-		[TCPS_LAST_ACK] = "LAST_ACK",
-		[TCPS_LISTEN] = "LISTEN",
-		[TCPS_CLOSING] = "CLOSING",
-		[TCPS_NEW_SYN_RECV] = "SYN_RECV",
-	};
-
-	if (state <= 0 || state >= TCPS_MAX)
-		return "UNKNOWN";
-	return names[state];
-}
-
 int sockdiag_open(struct sockdiag *sd)
 {
 	int saved;

@@ -109,6 +109,7 @@ static void cmd_status(struct control_client *cl, int argc, char **argv,
 	struct daemon *d = arg;
 	struct json *j = control_reply(cl);
 	uint64_t out_rsts;
+	int w;
 
 	(void)argc;
 	(void)argv;
@@ -119,6 +120,18 @@ static void cmd_status(struct control_client *cl, int argc, char **argv,
 	json_u64(j, "started", (uint64_t)d->start_wall.tv_sec);
 	json_u64(j, "events_total", d->events_total);
 	json_u64(j, "lost_total", daemon_lost_total(d));
+	json_obj_begin(j, "rates");
+	for (w = 0; w < WIN_MAX; w++)
+		json_fixed(j, stats_window_name((enum stats_window)w),
+			   stats_rate(d->stats, d->now_ms,
+				      (enum stats_window)w), 3);
+	json_obj_end(j);
+	json_obj_begin(j, "distinct_remotes");
+	for (w = 0; w < WIN_MAX; w++)
+		json_fixed(j, stats_window_name((enum stats_window)w),
+			   stats_distinct_remotes(d->stats, d->now_ms,
+						  (enum stats_window)w), 0);
+	json_obj_end(j);
 	status_capture(j, d);
 	status_reconcile(j, d);
 	status_attrib(j, d);
@@ -138,6 +151,7 @@ static void cmd_status(struct control_client *cl, int argc, char **argv,
 	json_obj_begin(j, "control");
 	json_u64(j, "served", d->ctl.served);
 	json_u64(j, "refused", d->ctl.refused);
+	json_u64(j, "followers", d->ctl.nfollowers);
 	json_u64(j, "followers_dropped", d->ctl.followers_dropped);
 	json_obj_end(j);
 	json_obj_end(j);
@@ -159,8 +173,21 @@ static void cmd_reload(struct control_client *cl, int argc, char **argv,
 	json_raw(j, "\n", 1);
 }
 
+/* `events`: stream every reset's JSON line until the client goes. */
+static void cmd_events(struct control_client *cl, int argc, char **argv,
+		       void *arg)
+{
+	(void)argc;
+	(void)argv;
+	(void)arg;
+	control_follow(cl);
+}
+
 const struct control_cmd daemon_cmds[] = {
 	{ "status", cmd_status },
+	{ "events", cmd_events },
+	{ "top", verb_top },
+	{ "metrics", verb_metrics },
 	{ "reload", cmd_reload },
 };
 const unsigned int daemon_ncmds = sizeof(daemon_cmds) / sizeof(daemon_cmds[0]);

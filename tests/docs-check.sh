@@ -18,7 +18,7 @@ check() {
 check "$top/src/rstmond" "$top/man/rstmond.8"
 check "$top/src/rstmonctl" "$top/man/rstmonctl.8"
 for verb in $("$top/src/rstmonctl" --help | awk '/^commands:/{c=1; next} /^$/{c=0} c{print $1}'); do
-	grep -q "^\.B $verb\$" "$top/man/rstmonctl.8" || {
+	grep -Eq "^\.BR? \"?$verb( |\"|\$)" "$top/man/rstmonctl.8" || {
 		echo "docs-check: command $verb is not in rstmonctl.8" >&2; rc=1; }
 	grep -q "rstmonctl.* $verb" "$top/README.md" || {
 		echo "docs-check: command $verb is not in README.md" >&2; rc=1; }

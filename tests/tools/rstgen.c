@@ -25,6 +25,7 @@ struct opts {
 	bool have_src;
 	uint8_t rand_base[16];
 	unsigned int rand_bits;	/* host bits randomised; 0 = off */
+	bool seq_src;		/* sources count up from rand_base */
 	unsigned int dport_lo, dport_hi;
 	unsigned int sport;	/* 0 = random per packet */
 	uint8_t flags;
@@ -161,11 +162,29 @@ static size_t build(const struct opts *o, uint8_t *p, const uint8_t *src,
 	return len;
 }
 
-static void pick_src(const struct opts *o, uint8_t *src)
+/* Add k to the big-endian address a of alen bytes. */
+static void addr_add(uint8_t *a, size_t alen, uint64_t k)
+{
+	size_t i;
+
+	for (i = alen; i > 0 && k > 0; i--) {
+		uint64_t v = a[i - 1] + (k & 0xff);
+
+		a[i - 1] = (uint8_t)v;
+		k = (k >> 8) + (v >> 8);
+	}
+}
+
+static void pick_src(const struct opts *o, uint8_t *src, uint64_t k)
 {
 	size_t alen = o->family == AF_INET ? 4 : 16;
 	unsigned int bits = o->rand_bits, i;
 
+	if (o->seq_src) {
+		memcpy(src, o->rand_base, alen);
+		addr_add(src, alen, k);
+		return;
+	}
 	if (bits == 0) {
 		memcpy(src, o->src, alen);
 		return;
@@ -186,7 +205,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: rstgen --dst ADDR --dport P[-Q] [--src ADDR | "
-		"--rand-src ADDR/LEN]\n"
+		"--rand-src ADDR/LEN | --seq-src ADDR]\n"
 		"              [--sport P] [--flags S|A|PA|F…] [--seq N] "
 		"[--ack N] [--payload N]\n"
 		"              --count N [--rate PPS] [--duration S] [-q]\n"
@@ -213,6 +232,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "dst", required_argument, NULL, 'd' },
 		{ "src", required_argument, NULL, 's' },
 		{ "rand-src", required_argument, NULL, 'r' },
+		{ "seq-src", required_argument, NULL, 'Q' },
 		{ "dport", required_argument, NULL, 'p' },
 		{ "sport", required_argument, NULL, 'P' },
 		{ "flags", required_argument, NULL, 'f' },
@@ -253,6 +273,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				       (unsigned int)atoi(slash + 1);
 			if (o->rand_bits > 32)
 				o->rand_bits = 32;
+			o->have_src = true;
+			break;
+		case 'Q':
+			/* Every packet from the next address: N distinct. */
+			if (parse_addr(optarg, &sfam, o->rand_base) < 0)
+				return -1;
+			o->seq_src = true;
 			o->have_src = true;
 			break;
 		case 'p':
@@ -377,7 +404,7 @@ int main(int argc, char **argv)
 			if (o.rate > 0 && (double)(sent + (uint64_t)n) >=
 						  (t - start) * o.rate + 1)
 				break;
-			pick_src(&o, src);
+			pick_src(&o, src, k);
 			iov[n].iov_base = pkts[n];
 			iov[n].iov_len = build(&o, pkts[n], src, sport, dport,
 					       seq, ack);

@@ -16,5 +16,8 @@ Suite *cgroup_suite(void);
 Suite *users_suite(void);
 Suite *classify_suite(void);
 Suite *inventory_suite(void);
+Suite *stats_suite(void);
+Suite *topk_suite(void);
+Suite *hll_suite(void);
 
 #endif
