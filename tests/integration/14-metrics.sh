@@ -52,6 +52,7 @@ sys.exit(0 if s.connect_ex(("10.99.0.1", 9105)) != 0 else 1)' ||
 # The textfile: written atomically, parses, never left half-written.
 # Written every second: wait for a write made after the last reset
 # (the probe above was one more closed-port reset).
+wait_until 10 caught_up 48 || fail "the probe's reset not seen"
 ctl status --json >"$TMPD/status.json"
 file_total() {
 	awk '/^rstmon_resets_total/ { n += $2 } END { print n + 0 }' \
