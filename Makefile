@@ -29,7 +29,7 @@ endif
 # `make check` can install a missing library before asking pkg-config.
 DAEMON_PKGS := libmnl libnetfilter_log libnftnl libnftables libcap-ng
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DAEMON_PKGS) jansson check 2>/dev/null)
-DAEMON_LIBS = $(shell $(PKG_CONFIG) --libs $(DAEMON_PKGS))
+DAEMON_LIBS = $(shell $(PKG_CONFIG) --libs $(DAEMON_PKGS)) -lm
 CTL_LIBS = $(shell $(PKG_CONFIG) --libs jansson)
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
 override CPPFLAGS += -Isrc $(PKG_CFLAGS)
@@ -47,13 +47,15 @@ CORE_OBJS := src/log.o src/json.o src/packet.o src/seqtrack.o \
 	src/reconcile.o src/procnet.o src/config.o src/events.o \
 	src/ifcache.o src/cause.o src/tracejoin.o src/cgroup.o src/users.o \
 	src/credits.o src/classify.o src/inventory.o src/tcp_states.o \
-	src/stats.o src/topk.o src/hll.o
+	src/stats.o src/topk.o src/hll.o src/detect.o src/detectors.o \
+	src/ratelimit.o
 DAEMON_OBJS := $(CORE_OBJS) src/capture.o src/nftsock.o src/ruleset.o \
 	src/loop.o src/control.o src/privdrop.o src/status.o src/trace.o \
 	src/procscan.o src/sockdiag.o src/attrib.o src/kcounters.o \
 	src/localaddr.o src/pidinfo.o src/httpd.o src/metrics.o \
-	src/verbs_stats.o
-CTL_OBJS := src/rstmonctl.o src/ctl_status.o src/ctl_top.o src/ctl_events.o
+	src/verbs_stats.o src/alerts.o
+CTL_OBJS := src/rstmonctl.o src/ctl_status.o src/ctl_top.o src/ctl_events.o \
+	src/ctl_alerts.o
 
 UNIT_SRCS := $(wildcard tests/unit/check_*.c)
 UNIT_OBJS := $(UNIT_SRCS:.c=.o) tests/unit/unit_main.o

@@ -550,6 +550,7 @@ static void resolve_owner(struct attrib *a, const struct rst_event *ev,
 			at->last = gl->owner;
 			at->last_uid = gl->uid;
 			at->last_seen = gl->gone_wall;
+			at->last_gone_ms = gl->gone_ms;
 		}
 		return;
 	}
@@ -586,6 +587,16 @@ static void resolve_owner(struct attrib *a, const struct rst_event *ev,
 	    pidinfo_get(&a->pids, a->ps, at->actor_pid, now_ms, &o) &&
 	    o.uid == ev->uid)
 		set_owner(at, &o);
+	/* An abort by its owner that exited since: the kernel's COMM
+	 * records still name it (the uid says it is the socket's). */
+	if (!at->has_pid && at->has_actor && at->actor_comm[0] &&
+	    ev->has_uid && at->cause != CAUSE_CLOSED_PORT) {
+		memset(&o, 0, sizeof(o));
+		o.pid = at->actor_pid;
+		memcpy(o.comm, at->actor_comm, sizeof(o.comm));
+		o.uid = ev->uid;
+		set_owner(at, &o);
+	}
 	/* The actor that exited: it is the owner we found, name it so. */
 	if (at->has_actor && at->actor_comm[0] == '\0' && at->has_pid &&
 	    at->owner.pid == at->actor_pid)
@@ -636,6 +647,19 @@ void attrib_batch(struct attrib *a, const struct rst_event *evs,
 		memset(&at, 0, sizeof(at));
 		at.cause = classify(&x->e, &a->cr);
 		at.kreason = x->e.kreason;
+		/* The stack refused a SYN on a port the inventory thinks is
+		 * listened on: the listener died since the last listing.  Say
+		 * so now: the outage starts here, not at the next listing. */
+		if (at.cause == CAUSE_CLOSED_PORT && x->l != NULL &&
+		    x->l->alive) {
+			inventory_listener_gone(x->l, now_ms, a->wall);
+			x->l = NULL;
+		}
+		if (x->l != NULL) {
+			at.has_listener = true;
+			at.backlog = x->l->backlog;
+			at.queue = x->l->queue;
+		}
 		resolve_owner(a, &evs[i], x, &at, now_ms);
 		fn(&evs[i], &at, arg);
 	}

@@ -38,9 +38,14 @@ struct attribution {
 	int state;		/* TCPS_* of the socket named, 0 none */
 	struct proc_owner owner;	/* pid, comm, unit, container, cgroup */
 
+	bool has_listener;	/* the port's listener (alive) */
+	uint32_t backlog;
+	uint32_t queue;
+
 	bool has_last_owner;	/* closed port: who listened there last */
 	uint32_t last_uid;
 	int64_t last_seen;	/* epoch seconds it was last seen */
+	uint64_t last_gone_ms;	/* monotonic: when it was found gone */
 	struct proc_owner last;
 };
 

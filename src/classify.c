@@ -127,8 +127,10 @@ enum cause classify(const struct evidence *e, struct credits *cr)
 	if (answers_syn(e)) {
 		if (recent_timewait(e))
 			return CAUSE_TIME_WAIT;
-		return e->listener || e->has_uid ? CAUSE_STRAY_SEGMENT :
-						   CAUSE_CLOSED_PORT;
+		/* The stack answers a SYN with a reset only when nothing
+		 * listens: a listener the inventory still lists has just died
+		 * (the caller learns it from this). */
+		return e->has_uid ? CAUSE_STRAY_SEGMENT : CAUSE_CLOSED_PORT;
 	}
 	/* RST alone, seq = the peer's ack: a reply to an ACKed segment. */
 	if (e->has_uid) {

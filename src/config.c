@@ -79,6 +79,44 @@ static const struct opt_desc opts[] = {
 	{ "metrics-interval", 0, OPT_UINT, OFF(metrics_interval), 0, 1, 3600,
 	  true, "SEC", "how often --metrics-file is written (default 15)",
 	  NULL },
+	{ "scan-ports", 0, OPT_UINT, OFF(scan_ports), 0, 2, 65535, true, "N",
+	  "port_scan: distinct closed ports from one remote (default 10)",
+	  NULL },
+	{ "scan-window", 0, OPT_UINT, OFF(scan_window), 0, 1, 3600, true,
+	  "SEC", "port_scan: within SEC seconds (default 10)", NULL },
+	{ "flood-rate", 0, OPT_UINT, OFF(flood_rate), 0, 1, 100000000, true,
+	  "N", "syn_flood: closed-port resets per second (default 500)",
+	  NULL },
+	{ "flood-sources", 0, OPT_UINT, OFF(flood_sources), 0, 1, 100000000,
+	  true, "N", "syn_flood: from at least N remotes (default 200)",
+	  NULL },
+	{ "down-window", 0, OPT_UINT, OFF(down_window), 0, 1, 86400, true,
+	  "SEC", "service_down: a listener gone at most SEC ago (default "
+		 "600)", NULL },
+	{ "down-grace", 0, OPT_UINT, OFF(down_grace), 0, 0, 600000, true,
+	  "MS", "service_down: gone at least MS, a restart is not an "
+		"outage (default 2000)", NULL },
+	{ "storm-rate", 0, OPT_UINT, OFF(storm_rate), 0, 1, 100000000, true,
+	  "N", "abort_storm: aborts per second by one owner (default 50)",
+	  NULL },
+	{ "rate-floor", 0, OPT_UINT, OFF(rate_floor), 0, 1, 100000000, true,
+	  "N", "reset_rate: resets per second, at least (default 50)", NULL },
+	{ "rate-factor", 0, OPT_UINT, OFF(rate_factor), 0, 1, 1000, true, "K",
+	  "reset_rate: and K times the 5-minute baseline (default 3)", NULL },
+	{ "rate-warmup", 0, OPT_UINT, OFF(rate_warmup), 0, 0, 3600, true,
+	  "SEC", "reset_rate: quiet for SEC after start, while a baseline "
+		 "builds (default 60)", NULL },
+	{ "alert-quiet", 0, OPT_UINT, OFF(alert_quiet), 0, 1, 86400, true,
+	  "SEC", "clear an alert after SEC without its condition (default "
+		 "30)", NULL },
+	{ "alert-summary", 0, OPT_UINT, OFF(alert_summary), 0, 1, 86400,
+	  true, "SEC", "summarise an active alert every SEC (default 60)",
+	  NULL },
+	{ "max-alerts", 0, OPT_UINT, OFF(max_alerts), 0, 1, 256, true, "N",
+	  "alerts active at once, at most (default 64)", NULL },
+	{ "alert-log-rate", 0, OPT_UINT, OFF(alert_log_rate), 0, 1, 10000,
+	  true, "N", "alert lines logged per second, at most (default 10)",
+	  NULL },
 	{ "check", 'n', OPT_FLAG, OFF(check_only), 0, 0, 1, false, NULL,
 	  "check the configuration and exit", NULL },
 	{ "verbose", 'v', OPT_COUNT, OFF(verbose), 0, 0, 0, true, NULL,
@@ -104,6 +142,20 @@ void config_defaults(struct config *c)
 	c->trace_max_rate = 20000;
 	c->inventory_ms = 1000;
 	c->metrics_interval = 15;
+	c->scan_ports = 10;
+	c->scan_window = 10;
+	c->flood_rate = 500;
+	c->flood_sources = 200;
+	c->down_window = 600;
+	c->down_grace = 2000;
+	c->storm_rate = 50;
+	c->rate_floor = 50;
+	c->rate_factor = 3;
+	c->rate_warmup = 60;
+	c->alert_quiet = 30;
+	c->alert_summary = 60;
+	c->max_alerts = 64;
+	c->alert_log_rate = 10;
 }
 
 static int parse_uint(const char *s, bool size_suffix, uint64_t *out)

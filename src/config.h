@@ -35,6 +35,12 @@ struct config {
 	char metrics_listen[128];	/* "" = off */
 	char metrics_file[PATH_MAX];	/* "" = off */
 	uint64_t metrics_interval;	/* seconds between file writes */
+	/* Detector thresholds (struct detect_params, DESIGN.md). */
+	uint64_t scan_ports, scan_window, flood_rate, flood_sources;
+	uint64_t down_window, down_grace, storm_rate, rate_floor, rate_factor;
+	uint64_t rate_warmup;
+	uint64_t alert_quiet, alert_summary, max_alerts;
+	uint64_t alert_log_rate;	/* alert lines per second, at most */
 };
 
 void config_defaults(struct config *c);

@@ -44,6 +44,7 @@ uint64_t ctl_u64(const json_t *obj, const char *key);
 
 int ctl_status(const struct ctl_opts *o);
 int ctl_top(const struct ctl_opts *o);
+int ctl_alerts(const struct ctl_opts *o);
 int ctl_events(const struct ctl_opts *o);
 int ctl_metrics(const struct ctl_opts *o);
 int ctl_simple(const struct ctl_opts *o, const char *verb);

@@ -60,6 +60,27 @@ static void print_causes(json_t *causes)
 	row("causes", line);
 }
 
+/* "port_scan 10.0.0.9, service_down ipv4:6379" or "none". */
+static void print_alerts(json_t *alerts)
+{
+	char line[512];
+	size_t i, len = 0;
+	json_t *a;
+
+	line[0] = '\0';
+	json_array_foreach(alerts, i, a) {
+		if (len + 8 >= sizeof(line))
+			break;
+		len += (size_t)snprintf(line + len, sizeof(line) - len,
+					"%s%s %s", i ? ", " : "",
+					json_string_value(json_object_get(a,
+									  "type")),
+					json_string_value(json_object_get(a,
+									  "key")));
+	}
+	row("alerts", len ? line : "none");
+}
+
 static void print_status(json_t *st)
 {
 	const json_t *cap = json_object_get(st, "capture");
@@ -109,6 +130,7 @@ static void print_status(json_t *st)
 		 ctl_group_digits(ctl_u64(cap, "enobufs"), b2, sizeof(b2)));
 	row("skipped", line);
 	print_causes(json_object_get(st, "causes"));
+	print_alerts(json_object_get(st, "alerts"));
 	if (json_is_object(json_object_get(st, "attribution"))) {
 		const json_t *at = json_object_get(st, "attribution");
 

@@ -16,6 +16,8 @@
 #include "ifcache.h"
 #include "loop.h"
 #include "nftsock.h"
+#include "detect.h"
+#include "ratelimit.h"
 #include "reconcile.h"
 #include "stats.h"
 
@@ -37,6 +39,11 @@ struct daemon {
 	struct watcher tracew;
 	struct attrib *attrib;
 	struct stats *stats;
+	struct detect *detect;
+	struct ratelimit alert_log;
+	uint64_t alerts_raised[ALERT_TYPE_MAX];
+	int argc;		/* kept for a reload */
+	char **argv;
 	struct httpd httpd;
 	int httpd_fd;		/* listening socket, -1 when off */
 	uint64_t metrics_written_ms;
@@ -61,6 +68,15 @@ struct daemon {
 extern const struct control_cmd daemon_cmds[];
 extern const unsigned int daemon_ncmds;
 void verb_top(struct control_client *cl, int argc, char **argv, void *arg);
+void verb_alerts(struct control_client *cl, int argc, char **argv,
+		 void *arg);
+
+/* alerts.c: where alert changes go; the detectors' settings. */
+void alerts_setup(struct daemon *d);
+void alerts_params(const struct config *c, struct detect_params *p);
+void alerts_tick(struct daemon *d, int64_t wall);
+void alerts_status(struct json *j, const struct daemon *d);
+void alerts_metrics(struct json *out, const struct daemon *d);
 void verb_metrics(struct control_client *cl, int argc, char **argv,
 		  void *arg);
 

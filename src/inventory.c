@@ -141,6 +141,16 @@ void inventory_listeners_end(struct inventory *inv, uint64_t now_ms,
 	}
 }
 
+void inventory_listener_gone(struct listener *l, uint64_t now_ms,
+			     int64_t now_wall)
+{
+	if (!l->alive)
+		return;
+	l->alive = false;
+	l->gone_ms = now_ms;
+	l->gone_wall = now_wall;
+}
+
 /* Does listener l accept packets to local (of family)? */
 static int listener_match(const struct listener *l, uint8_t family,
 			  const uint8_t *local)
@@ -189,6 +199,21 @@ struct listener *inventory_listener(struct inventory *inv, uint8_t family,
 	if (best != NULL || alive_only)
 		return best;
 	return gone;
+}
+
+bool inventory_port_listening(const struct inventory *inv, uint8_t family,
+			      uint16_t port)
+{
+	int32_t i;
+
+	for (i = inv->port_head[port]; i >= 0; i = inv->ls[i].next) {
+		const struct listener *l = &inv->ls[i];
+
+		if (l->alive && (l->family == family ||
+				 (family == AF_INET && !l->v6only)))
+			return true;
+	}
+	return false;
 }
 
 static uint32_t conn_hash(uint8_t family, const uint8_t *local, uint16_t lport,

@@ -79,6 +79,11 @@ struct listener *inventory_listener_add(struct inventory *inv,
 void inventory_listeners_end(struct inventory *inv, uint64_t now_ms,
 			     int64_t now_wall);
 
+/* A listener known to be gone before a listing says so (a reset for its
+ * port told us): history from now. */
+void inventory_listener_gone(struct listener *l, uint64_t now_ms,
+			     int64_t now_wall);
+
 /*
  * The listener covering local:lport for a packet of `family`: an exact
  * address first, then a wildcard (an IPv6 wildcard that is not v6only
@@ -88,6 +93,10 @@ void inventory_listeners_end(struct inventory *inv, uint64_t now_ms,
 struct listener *inventory_listener(struct inventory *inv, uint8_t family,
 				    const uint8_t *local, uint16_t lport,
 				    bool alive_only);
+
+/* Does any live listener accept packets of family on port? */
+bool inventory_port_listening(const struct inventory *inv, uint8_t family,
+			      uint16_t port);
 
 /* A connection dump: one add per socket (any non-listening state). */
 struct conn *inventory_conn_add(struct inventory *inv,

@@ -177,6 +177,7 @@ void metrics_text(struct json *out, struct daemon *d)
 	resets(out, d);
 	windows(out, d);
 	top(out, d);
+	alerts_metrics(out, d);
 	process(out, d);
 }
 

@@ -7,11 +7,17 @@
 #include <libmnl/libmnl.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <libnftnl/common.h>
 #include <libnftnl/object.h>
+#include <libnftnl/set.h>
 
 #include "nftsock.h"
 
 #define NFTSOCK_BUFLEN MNL_SOCKET_BUFFER_SIZE
+/* Elements per NEWSETELEM message, and the batch buffer they go in. */
+#define ELEMS_PER_MSG 256
+#define BATCH_BUFLEN (4u << 20)
+#define NFT_SNDBUF (8 << 20)
 
 int nftsock_open(struct nftsock *s)
 {
@@ -28,6 +34,19 @@ int nftsock_open(struct nftsock *s)
 		goto fail;
 	s->portid = mnl_socket_get_portid(s->nl);
 	s->seq = 1;
+	{
+		/* A batch of ten thousand elements is one sendmsg. */
+		int sz = NFT_SNDBUF;
+		struct timeval tv = { 2, 0 };
+
+		setsockopt(mnl_socket_get_fd(s->nl), SOL_SOCKET,
+			   SO_SNDBUFFORCE, &sz, sizeof(sz));
+		setsockopt(mnl_socket_get_fd(s->nl), SOL_SOCKET,
+			   SO_RCVBUFFORCE, &sz, sizeof(sz));
+		/* The kernel answers a request at once; never hang. */
+		setsockopt(mnl_socket_get_fd(s->nl), SOL_SOCKET, SO_RCVTIMEO,
+			   &tv, sizeof(tv));
+	}
 	return 0;
 fail:
 	saved = errno;
@@ -110,6 +129,149 @@ int nftsock_counter_read(struct nftsock *s, uint32_t family,
 	}
 	saved = errno;
 	nftnl_obj_free(obj);
+	errno = saved;
+	return ret;
+}
+
+static int set_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	*(int *)data = 1;
+	return MNL_CB_OK;
+}
+
+int nftsock_set_exists(struct nftsock *s, uint32_t family, const char *table,
+		       const char *set)
+{
+	struct nftnl_set *ns;
+	struct nlmsghdr *nlh;
+	int found = 0, ret;
+
+	ns = nftnl_set_alloc();
+	if (ns == NULL)
+		return -1;
+	nftnl_set_set_str(ns, NFTNL_SET_TABLE, table);
+	nftnl_set_set_str(ns, NFTNL_SET_NAME, set);
+	nlh = nftnl_nlmsg_build_hdr(s->buf, NFT_MSG_GETSET, (uint16_t)family,
+				    NLM_F_ACK, s->seq++);
+	nftnl_set_nlmsg_build_payload(nlh, ns);
+	nftnl_set_free(ns);
+	ret = nftsock_request(s, nlh, set_cb, &found);
+	if (ret < 0)
+		return errno == ENOENT ? 0 : -1;
+	return found;
+}
+
+/* Read the answers to `expect` acked messages; the first error wins. */
+static int batch_answers(struct nftsock *s, unsigned int expect)
+{
+	char *buf = s->buf;
+	unsigned int got = 0;
+	int err = 0;
+	ssize_t n;
+
+	while (got < expect) {
+		const struct nlmsghdr *nlh;
+		size_t len;
+
+		n = mnl_socket_recvfrom(s->nl, buf, NFTSOCK_BUFLEN);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			/* A batch the kernel refused as a whole may not
+			 * answer every message: the timeout ends it. */
+			if (errno == EAGAIN && err != 0)
+				break;
+			return -1;
+		}
+		len = (size_t)n;
+		for (nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, (int)len);
+		     nlh = mnl_nlmsg_next(nlh, (int *)&len)) {
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e =
+					mnl_nlmsg_get_payload(nlh);
+
+				if (nlh->nlmsg_len >=
+					    mnl_nlmsg_size(sizeof(*e)) &&
+				    e->error != 0 && err == 0)
+					err = -e->error;
+				got++;
+			}
+		}
+	}
+	if (err != 0) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+int nftsock_set_add(struct nftsock *s, uint32_t family, const char *table,
+		    const char *set, const uint8_t *keys, size_t keylen,
+		    unsigned int n, uint64_t timeout_ms)
+{
+	struct mnl_nlmsg_batch *b;
+	struct nlmsghdr *nlh;
+	unsigned int i = 0, k, msgs = 0;
+	char *buf;
+	int ret = 0, saved;
+
+	if (n == 0)
+		return 0;
+	buf = malloc(BATCH_BUFLEN);
+	if (buf == NULL)
+		return -1;
+	b = mnl_nlmsg_batch_start(buf, BATCH_BUFLEN);
+	nftnl_batch_begin(mnl_nlmsg_batch_current(b), s->seq++);
+	mnl_nlmsg_batch_next(b);
+	while (i < n) {
+		struct nftnl_set *ns = nftnl_set_alloc();
+
+		if (ns == NULL) {
+			ret = -1;
+			break;
+		}
+		nftnl_set_set_str(ns, NFTNL_SET_TABLE, table);
+		nftnl_set_set_str(ns, NFTNL_SET_NAME, set);
+		for (k = 0; k < ELEMS_PER_MSG && i < n; k++, i++) {
+			struct nftnl_set_elem *e = nftnl_set_elem_alloc();
+
+			if (e == NULL)
+				break;
+			nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY,
+					   keys + (size_t)i * keylen,
+					   (uint32_t)keylen);
+			nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_TIMEOUT,
+					       timeout_ms);
+			nftnl_set_elem_add(ns, e);
+		}
+		nlh = nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(b),
+					    NFT_MSG_NEWSETELEM,
+					    (uint16_t)family,
+					    NLM_F_CREATE | NLM_F_ACK,
+					    s->seq++);
+		nftnl_set_elems_nlmsg_build_payload(nlh, ns);
+		nftnl_set_free(ns);
+		msgs++;
+		if (!mnl_nlmsg_batch_next(b)) {
+			/* Not enough room for the next message. */
+			errno = ENOMEM;
+			ret = -1;
+			break;
+		}
+	}
+	if (ret == 0) {
+		nftnl_batch_end(mnl_nlmsg_batch_current(b), s->seq++);
+		mnl_nlmsg_batch_next(b);
+		if (mnl_socket_sendto(s->nl, mnl_nlmsg_batch_head(b),
+				      mnl_nlmsg_batch_size(b)) < 0)
+			ret = -1;
+		else
+			ret = batch_answers(s, msgs);
+	}
+	saved = errno;
+	mnl_nlmsg_batch_stop(b);
+	free(buf);
 	errno = saved;
 	return ret;
 }

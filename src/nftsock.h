@@ -26,4 +26,21 @@ int nftsock_counter_read(struct nftsock *s, uint32_t family,
 			 const char *table, const char *name,
 			 uint64_t *packets);
 
+/*
+ * Does set `set` exist in table `family table`?  1 yes, 0 no (ENOENT),
+ * -1 with errno on another error.
+ */
+int nftsock_set_exists(struct nftsock *s, uint32_t family, const char *table,
+		       const char *set);
+
+/*
+ * Add n elements (keys of keylen bytes each, network order) with a
+ * timeout to a set, in one transaction (one batch, several messages).
+ * An element already there keeps its own timeout.  Returns 0, or -1 with
+ * errno (ENOENT: no such table or set; ENFILE: the set is full).
+ */
+int nftsock_set_add(struct nftsock *s, uint32_t family, const char *table,
+		    const char *set, const uint8_t *keys, size_t keylen,
+		    unsigned int n, uint64_t timeout_ms);
+
 #endif

@@ -24,6 +24,7 @@ static void usage(FILE *f)
 		"  status        counters: resets seen, lost, rates, causes\n"
 		"  top           busiest ports|remotes|owners|causes [-n N] "
 		"[--window 10s|60s|300s]\n"
+		"  alerts        active alerts: scans, floods, services down…\n"
 		"  events        follow every reset as it happens\n"
 		"  metrics       Prometheus text exposition\n"
 		"  reload        reopen the events file, reread the config\n"
@@ -344,6 +345,8 @@ int main(int argc, char **argv)
 		return ctl_status(&o);
 	if (strcmp(verb, "top") == 0)
 		return ctl_top(&o);
+	if (strcmp(verb, "alerts") == 0 && o.argc == 1)
+		return ctl_alerts(&o);
 	if (strcmp(verb, "events") == 0 && o.argc == 1)
 		return ctl_events(&o);
 	if (strcmp(verb, "metrics") == 0 && o.argc == 1)

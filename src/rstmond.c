@@ -1,5 +1,6 @@
 /* rstmond: main — set up, run the event loop, tear down.  No business logic. */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -51,6 +52,31 @@ static void owner_label(const struct attribution *at, char *buf, size_t len)
 		snprintf(buf, len, "uid %u", at->uid);
 }
 
+static void detect_feed(struct daemon *d, const struct rst_event *ev,
+			const struct attribution *at,
+			const struct stats_key *k)
+{
+	struct detect_event e;
+
+	e.family = ev->family;
+	memcpy(e.remote, ev->remote, sizeof(e.remote));
+	e.lport = ev->lport;
+	e.cause = at->cause;
+	e.has_owner = k->has_owner;
+	memcpy(e.owner, k->owner, sizeof(e.owner));
+	e.owner_pid = at->has_pid ? at->owner.pid : 0;
+	e.wall = (int64_t)time(NULL);
+	e.had_listener = at->has_last_owner;
+	e.gone_wall = at->last_seen;
+	e.gone_ms = at->last_gone_ms;
+	memcpy(e.last_comm, at->last.comm, sizeof(e.last_comm));
+	e.last_pid = at->last.pid;
+	snprintf(e.last_unit, sizeof(e.last_unit), "%.63s", at->last.unit);
+	e.backlog = at->backlog;
+	e.queue = at->queue;
+	detect_event(d->detect, d->now_ms, &e);
+}
+
 static void stats_feed(struct daemon *d, const struct rst_event *ev,
 		       const struct attribution *at)
 {
@@ -66,6 +92,7 @@ static void stats_feed(struct daemon *d, const struct rst_event *ev,
 	else
 		k.owner[0] = '\0';
 	stats_add(d->stats, d->now_ms, &k);
+	detect_feed(d, ev, at, &k);
 }
 
 /* The end of the per-reset pipeline: count and write out. */
@@ -211,6 +238,7 @@ static void timer_cb(struct watcher *w, uint32_t revents)
 		reconcile_now(d);
 	}
 	attrib_tick(d->attrib, d->now_ms, (int64_t)time(NULL));
+	alerts_tick(d, (int64_t)time(NULL));
 	if (d->ctl_ok)
 		control_tick(&d->ctl, d->now_ms);
 	if (d->httpd_fd >= 0)
@@ -242,14 +270,70 @@ static void signal_cb(struct watcher *w, uint32_t revents)
 }
 
 /* SIGHUP / `rstmonctl reload`: reopen the events file for rotation. */
+/*
+ * Settings that only a restart can change (sockets, namespace, rules):
+ * a reload keeps them and says so.
+ */
+static void keep_restart_only(struct config *nc, const struct config *old)
+{
+	static const struct {
+		const char *name;
+		size_t off, size;
+	} fixed[] = {
+#define F(n, f) { n, offsetof(struct config, f), sizeof(((struct config *)0)->f) }
+		F("group", group), F("socket", socket_path),
+		F("events", events_path), F("rules", rules_path),
+		F("netns", netns), F("user", user), F("rcvbuf", rcvbuf),
+		F("qthreshold", qthreshold), F("flush-timeout", flush_ms),
+		F("kernel-trace", kernel_trace),
+		F("metrics-listen", metrics_listen),
+		F("reconcile-interval", reconcile_ms),
+		F("inventory-interval", inventory_ms),
+#undef F
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		char *n = (char *)nc + fixed[i].off;
+		const char *o = (const char *)old + fixed[i].off;
+
+		if (memcmp(n, o, fixed[i].size) != 0) {
+			log_warnx("reload: %s changed: it takes effect at the "
+				  "next restart", fixed[i].name);
+			memcpy(n, o, fixed[i].size);
+		}
+	}
+}
+
+/*
+ * SIGHUP / `rstmonctl reload`: read the config file and command line
+ * again into a new config; if it is valid, apply what can change while
+ * running (thresholds, verbosity, metrics file), else keep the old one.
+ * Reopen the events file either way (log rotation).
+ */
 static void do_reload(struct daemon *d)
 {
-	char err[512];
+	struct config nc;
+	struct detect_params dp;
+	char err[1024];
 
 	d->reload = false;
 	if (d->sink_ok && evsink_reopen(&d->sink, err, sizeof(err)) < 0)
 		log_warnx("%s", err);
-	log_info("reloaded");
+	config_defaults(&nc);
+	if (config_from_args(&nc, d->argc, d->argv, err, sizeof(err)) != 0) {
+		log_warnx("reload: %s; keeping the running configuration",
+			  err);
+		return;
+	}
+	nc.foreground = d->cfg.foreground;
+	keep_restart_only(&nc, &d->cfg);
+	d->cfg = nc;
+	log_set_verbose(d->cfg.verbose);
+	alerts_params(&d->cfg, &dp);
+	detect_set_params(d->detect, &dp);
+	alerts_setup(d);
+	log_info("reloaded %s", d->cfg.config_file);
 }
 
 static int enter_netns(const char *name, char *err, size_t errlen)
@@ -397,11 +481,16 @@ static int open_attrib(struct daemon *d, char *err, size_t errlen)
 
 static int setup(struct daemon *d, char *err, size_t errlen)
 {
+	struct detect_params dp;
+
 	d->start_mono_ms = d->now_ms = mono_ms();
 	clock_gettime(CLOCK_REALTIME, &d->start_wall);
 	ifcache_init(&d->ifc);
 	d->stats = stats_new();
-	if (d->stats == NULL) {
+	alerts_params(&d->cfg, &dp);
+	d->detect = detect_new(&dp);
+	alerts_setup(d);
+	if (d->stats == NULL || d->detect == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -473,6 +562,8 @@ static void teardown(struct daemon *d)
 		write_metrics_file(d);
 	stats_free(d->stats);
 	d->stats = NULL;
+	detect_free(d->detect);
+	d->detect = NULL;
 	if (d->rules_installed && ruleset_remove(err, sizeof(err)) < 0)
 		log_warnx("%s", err);
 	loop_fini(&d->loop);
@@ -531,6 +622,8 @@ int main(int argc, char **argv)
 
 	config_defaults(&d.cfg);
 	d.httpd_fd = -1;
+	d.argc = argc;
+	d.argv = argv;
 	r = config_from_args(&d.cfg, argc, argv, err, sizeof(err));
 	if (r != 0) {
 		if (r < 0)

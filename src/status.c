@@ -132,6 +132,7 @@ static void cmd_status(struct control_client *cl, int argc, char **argv,
 			   stats_distinct_remotes(d->stats, d->now_ms,
 						  (enum stats_window)w), 0);
 	json_obj_end(j);
+	alerts_status(j, d);
 	status_capture(j, d);
 	status_reconcile(j, d);
 	status_attrib(j, d);
@@ -187,6 +188,7 @@ const struct control_cmd daemon_cmds[] = {
 	{ "status", cmd_status },
 	{ "events", cmd_events },
 	{ "top", verb_top },
+	{ "alerts", verb_alerts },
 	{ "metrics", verb_metrics },
 	{ "reload", cmd_reload },
 };

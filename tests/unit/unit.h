@@ -19,5 +19,6 @@ Suite *inventory_suite(void);
 Suite *stats_suite(void);
 Suite *topk_suite(void);
 Suite *hll_suite(void);
+Suite *detect_suite(void);
 
 #endif

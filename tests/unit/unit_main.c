@@ -23,6 +23,7 @@ int main(void)
 	srunner_add_suite(sr, stats_suite());
 	srunner_add_suite(sr, topk_suite());
 	srunner_add_suite(sr, hll_suite());
+	srunner_add_suite(sr, detect_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
