@@ -48,12 +48,12 @@ CORE_OBJS := src/log.o src/json.o src/packet.o src/seqtrack.o \
 	src/ifcache.o src/cause.o src/tracejoin.o src/cgroup.o src/users.o \
 	src/credits.o src/classify.o src/inventory.o src/tcp_states.o \
 	src/stats.o src/topk.o src/hll.o src/detect.o src/detectors.o \
-	src/ratelimit.o
+	src/ratelimit.o src/allowlist.o src/banlist.o src/hookargs.o
 DAEMON_OBJS := $(CORE_OBJS) src/capture.o src/nftsock.o src/ruleset.o \
 	src/loop.o src/control.o src/privdrop.o src/status.o src/trace.o \
 	src/procscan.o src/sockdiag.o src/attrib.o src/kcounters.o \
 	src/localaddr.o src/pidinfo.o src/httpd.o src/metrics.o \
-	src/verbs_stats.o src/alerts.o
+	src/verbs_stats.o src/alerts.o src/hook.o src/actions.o
 CTL_OBJS := src/rstmonctl.o src/ctl_status.o src/ctl_top.o src/ctl_events.o \
 	src/ctl_alerts.o
 
@@ -79,6 +79,9 @@ tests/unit/unit_tests: $(UNIT_OBJS) $(DAEMON_OBJS)
 
 # sockdiag.o: events.o in CORE_OBJS calls its tcp_state_name().
 tests/bench/stats_bench: tests/bench/stats_bench.o $(CORE_OBJS)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
+
+tests/bench/nftset_bench: tests/bench/nftset_bench.o src/nftsock.o
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
 
 tests/tools/%: tests/tools/%.c
@@ -136,7 +139,8 @@ uninstall:
 clean:
 	rm -f src/*.o src/*.d tests/unit/*.o tests/unit/*.d $(BINS) \
 		tests/unit/unit_tests $(TOOLS) tests/fuzz/fuzz_packet
-	rm -f tests/bench/stats_bench tests/bench/*.o tests/bench/*.d
+	rm -f tests/bench/stats_bench tests/bench/nftset_bench \
+		tests/bench/*.o tests/bench/*.d
 	rm -rf tests/fuzz/corpus-run
 
 help:

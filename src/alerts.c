@@ -33,15 +33,26 @@ void alerts_setup(struct daemon *d)
 		       (double)d->cfg.alert_log_rate * 3);
 }
 
+static void log_alert(struct daemon *d, enum alert_change ch,
+		      const struct alert *a);
+
 static void on_change(enum alert_change ch, const struct alert *a, void *arg)
 {
 	struct daemon *d = arg;
-	char line[512];
 
 	if (ch == ALERT_RAISED)
 		d->alerts_raised[a->type]++;
-	if (!ratelimit_take(&d->alert_log, d->now_ms))
-		return;
+	if (ratelimit_take(&d->alert_log, d->now_ms))
+		log_alert(d, ch, a);
+	/* After the alert's own line, so the log reads cause, effect. */
+	actions_alert(d, ch, a);
+}
+
+static void log_alert(struct daemon *d, enum alert_change ch,
+		      const struct alert *a)
+{
+	char line[512];
+
 	if (d->alert_log.suppressed > 0) {
 		/* Say once how much was held back, then go on. */
 		log_warnx("alert=log state=suppressed lines=%llu",
@@ -82,8 +93,11 @@ void verb_alerts(struct control_client *cl, int argc, char **argv, void *arg)
 	(void)argv;
 	n = detect_alerts(d->detect, list, ALERT_LIST_MAX);
 	json_arr_begin(j, NULL);
-	for (i = 0; i < n; i++)
-		alert_format_json(j, list[i]);
+	for (i = 0; i < n; i++) {
+		alert_format_json_open(j, list[i], NULL);
+		actions_json(j, d, list[i]);
+		json_obj_end(j);
+	}
 	json_arr_end(j);
 	json_raw(j, "\n", 1);
 }

@@ -4,10 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
+#include "allowlist.h"
+#include "detect.h"
+#include "hookargs.h"
 
-enum opt_type { OPT_FLAG, OPT_COUNT, OPT_UINT, OPT_SIZE, OPT_STR };
+/* OPT_LIST: a string that each occurrence extends (blank-separated). */
+enum opt_type { OPT_FLAG, OPT_COUNT, OPT_UINT, OPT_SIZE, OPT_STR, OPT_LIST };
 
 /*
  * One table describes every option: its long name (also its config file
@@ -26,6 +31,54 @@ struct opt_desc {
 	const char *help;
 	const char *choices;	/* OPT_STR: "a|b" allowed values, or NULL */
 };
+
+static int check_cidr(const char *v, char *why, size_t whylen)
+{
+	struct cidr c;
+
+	if (cidr_parse(v, &c) == 0)
+		return 0;
+	snprintf(why, whylen, "'%s' is not an address or CIDR", v);
+	return -1;
+}
+
+/* "port_scan,syn_flood": alert types that may trigger an action. */
+static int check_alert_list(const char *v, char *why, size_t whylen)
+{
+	char word[64];
+	const char *p = v;
+
+	while (*p != '\0') {
+		size_t n = strcspn(p, ", ");
+
+		if (n > 0) {
+			if (n >= sizeof(word) ||
+			    alert_type_from_name(memcpy(word, p, n), n) < 0) {
+				snprintf(why, whylen, "'%.*s' is not an alert "
+					 "type", (int)n, p);
+				return -1;
+			}
+		}
+		p += n;
+		p += strspn(p, ", ");
+	}
+	return 0;
+}
+
+static int check_hook(const char *v, char *why, size_t whylen)
+{
+	struct hook_argv h;
+
+	if (v[0] == '\0')
+		return 0;
+	if (hook_argv_parse(&h, v, why, whylen) < 0)
+		return -1;
+	if (access(h.argv[0], X_OK) < 0) {
+		snprintf(why, whylen, "%s: %s", h.argv[0], strerror(errno));
+		return -1;
+	}
+	return 0;
+}
 
 #define OFF(f) offsetof(struct config, f)
 #define SZ(f) sizeof(((struct config *)0)->f)
@@ -117,6 +170,34 @@ static const struct opt_desc opts[] = {
 	{ "alert-log-rate", 0, OPT_UINT, OFF(alert_log_rate), 0, 1, 10000,
 	  true, "N", "alert lines logged per second, at most (default 10)",
 	  NULL },
+	{ "ratelimit", 0, OPT_FLAG, OFF(ratelimit), 0, 0, 1, true, NULL,
+	  "put offenders in the rules' rate-limit sets (see --ratelimit-on)",
+	  NULL },
+	{ "ratelimit-on", 0, OPT_STR, OFF(ratelimit_on), SZ(ratelimit_on), 0,
+	  0, true, "TYPES", "alerts that rate-limit their remotes (default "
+			    "port_scan,syn_flood)", NULL },
+	{ "ratelimit-timeout", 0, OPT_UINT, OFF(ratelimit_timeout), 0, 1,
+	  604800, true, "SEC", "how long an address stays listed (default "
+			       "600)", NULL },
+	{ "ratelimit-mode", 0, OPT_STR, OFF(ratelimit_mode),
+	  SZ(ratelimit_mode), 0, 0, true, "rst|drop",
+	  "limit the resets sent to it, or also drop what it sends "
+	  "(default rst)", "rst|drop" },
+	{ "allow", 0, OPT_LIST, OFF(allow), SZ(allow), 0, 0, true, "CIDR",
+	  "never act on these addresses (repeatable; loopback and this "
+	  "host's addresses always)", NULL },
+	{ "hook", 0, OPT_STR, OFF(hook), SZ(hook), 0, 0, true, "CMD",
+	  "run CMD (absolute path, arguments; no shell) on each alert raise "
+	  "and clear", NULL },
+	{ "hook-timeout", 0, OPT_UINT, OFF(hook_timeout), 0, 1, 3600, true,
+	  "SEC", "then SIGTERM, 2 s later SIGKILL (default 10)", NULL },
+	{ "hook-max", 0, OPT_UINT, OFF(hook_max), 0, 1, 64, true, "N",
+	  "hooks running at once, at most (default 4)", NULL },
+	{ "hook-cooldown", 0, OPT_UINT, OFF(hook_cooldown), 0, 0, 86400,
+	  true, "SEC", "run at most once per alert key in SEC (default 60)",
+	  NULL },
+	{ "dry-run", 0, OPT_FLAG, OFF(dry_run), 0, 0, 1, true, NULL,
+	  "log what --ratelimit would do, do nothing", NULL },
 	{ "check", 'n', OPT_FLAG, OFF(check_only), 0, 0, 1, false, NULL,
 	  "check the configuration and exit", NULL },
 	{ "verbose", 'v', OPT_COUNT, OFF(verbose), 0, 0, 0, true, NULL,
@@ -124,6 +205,30 @@ static const struct opt_desc opts[] = {
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
+
+/*
+ * Finer checks of some values (of each word of a list): 0, or -1 with
+ * the reason in why.
+ */
+typedef int (*check_fn)(const char *value, char *why, size_t whylen);
+
+static check_fn check_of(const struct opt_desc *d)
+{
+	static const struct {
+		const char *name;
+		check_fn fn;
+	} checks[] = {
+		{ "allow", check_cidr },
+		{ "ratelimit-on", check_alert_list },
+		{ "hook", check_hook },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
+		if (strcmp(checks[i].name, d->name) == 0)
+			return checks[i].fn;
+	return NULL;
+}
 
 void config_defaults(struct config *c)
 {
@@ -156,6 +261,13 @@ void config_defaults(struct config *c)
 	c->alert_summary = 60;
 	c->max_alerts = 64;
 	c->alert_log_rate = 10;
+	snprintf(c->ratelimit_on, sizeof(c->ratelimit_on),
+		 "port_scan,syn_flood");
+	c->ratelimit_timeout = 600;
+	snprintf(c->ratelimit_mode, sizeof(c->ratelimit_mode), "rst");
+	c->hook_timeout = 10;
+	c->hook_max = 4;
+	c->hook_cooldown = 60;
 }
 
 static int parse_uint(const char *s, bool size_suffix, uint64_t *out)
@@ -207,12 +319,65 @@ static bool choice_ok(const char *choices, const char *value)
 	return false;
 }
 
+/* "--hook: why", or "file:3: hook: why". */
+static void why_at(char *err, size_t errlen, const char *where,
+		   const struct opt_desc *d, const char *why)
+{
+	if (where[0] == '-' && where[1] == '-' &&
+	    strcmp(where + 2, d->name) == 0)
+		snprintf(err, errlen, "%s: %s", where, why);
+	else
+		snprintf(err, errlen, "%s: %s: %s", where, d->name, why);
+}
+
+/* Append the words of value (blank- or comma-separated) to a list. */
+static int list_add(char *base, const struct opt_desc *d, const char *value,
+		    const char *where, char *err, size_t errlen)
+{
+	size_t used = strlen(base);
+	const char *p = value;
+	char word[256], why[256];
+
+	for (;;) {
+		size_t n;
+
+		p += strspn(p, " \t,");
+		n = strcspn(p, " \t,");
+		if (n == 0)
+			return 0;
+		if (n >= sizeof(word)) {
+			snprintf(err, errlen, "%s: %s: '%.32s…' is too long",
+				 where, d->name, p);
+			return -1;
+		}
+		memcpy(word, p, n);
+		word[n] = '\0';
+		p += n;
+		if (check_of(d) != NULL &&
+		    check_of(d)(word, why, sizeof(why)) < 0) {
+			why_at(err, errlen, where, d, why);
+			return -1;
+		}
+		if (used + n + 2 > d->size) {
+			snprintf(err, errlen, "%s: %s: too many entries (at "
+				 "most %zu bytes)", where, d->name,
+				 d->size - 1);
+			return -1;
+		}
+		if (used > 0)
+			base[used++] = ' ';
+		memcpy(base + used, word, n + 1);
+		used += n;
+	}
+}
+
 /* Store `value` for option d; where says which file:line or flag. */
 static int opt_set(struct config *c, const struct opt_desc *d,
 		   const char *value, const char *where, char *err,
 		   size_t errlen)
 {
 	char *base = (char *)c + d->off;
+	char why[256];
 	uint64_t v;
 
 	switch (d->type) {
@@ -253,12 +418,20 @@ static int opt_set(struct config *c, const struct opt_desc *d,
 				 where, d->name, d->size - 1);
 			return -1;
 		}
+		if (check_of(d) != NULL &&
+		    check_of(d)(value, why, sizeof(why)) < 0)
+			goto invalid;
 		memcpy(base, value, strlen(value) + 1);
 		return 0;
+	case OPT_LIST:
+		return list_add(base, d, value, where, err, errlen);
 	}
 bad:
 	snprintf(err, errlen, "%s: %s: invalid value '%s'", where, d->name,
 		 value);
+	return -1;
+invalid:
+	why_at(err, errlen, where, d, why);
 	return -1;
 }
 

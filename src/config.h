@@ -41,6 +41,15 @@ struct config {
 	uint64_t rate_warmup;
 	uint64_t alert_quiet, alert_summary, max_alerts;
 	uint64_t alert_log_rate;	/* alert lines per second, at most */
+	/* Actions (actions.c). */
+	bool ratelimit;
+	char ratelimit_on[128];		/* alert types, comma-separated */
+	uint64_t ratelimit_timeout;	/* seconds */
+	char ratelimit_mode[8];		/* "rst" or "drop" */
+	char allow[4096];		/* CIDRs, blank-separated (a list) */
+	char hook[1024];		/* "" = none */
+	uint64_t hook_timeout, hook_max, hook_cooldown;
+	bool dry_run;
 };
 
 void config_defaults(struct config *c);

@@ -49,6 +49,37 @@ static void flatten(const json_t *obj, const char *prefix, char *buf,
 	}
 }
 
+/* Under its alert, one indented line per action taken. */
+static void print_actions(const json_t *list)
+{
+	char until[32];
+	json_t *x;
+	size_t i;
+
+	json_array_foreach((json_t *)(uintptr_t)list, i, x) {
+		const char *remote = json_string_value(
+			json_object_get(x, "remote"));
+		const char *set = json_string_value(json_object_get(x, "set"));
+		json_t *exp = json_object_get(x, "expires");
+
+		until[0] = '\0';
+		if (json_is_integer(exp)) {
+			time_t t = (time_t)json_integer_value(exp);
+			struct tm tm;
+
+			localtime_r(&t, &tm);
+			strftime(until, sizeof(until), " until %H:%M:%S", &tm);
+		}
+		printf("  -> %s %s%s%s%s: %s%s\n",
+		       json_string_value(json_object_get(x, "action")),
+		       remote ? remote : "", set ? " in " : "",
+		       set ? set : "", until,
+		       json_string_value(json_object_get(x, "result")),
+		       json_is_true(json_object_get(x, "dry_run")) ?
+		       " (dry run)" : "");
+	}
+}
+
 int ctl_alerts(const struct ctl_opts *o)
 {
 	char *reply, when[32], ev[512];
@@ -89,6 +120,7 @@ int ctl_alerts(const struct ctl_opts *o)
 		       json_string_value(json_object_get(a, "type")), kw, kw,
 		       json_string_value(json_object_get(a, "key")), when,
 		       json_string_value(json_object_get(a, "severity")), ev);
+		print_actions(json_object_get(a, "actions"));
 	}
 out:
 	json_decref(root);

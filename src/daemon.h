@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "actions.h"
 #include "attrib.h"
 #include "capture.h"
 #include "cause.h"
@@ -41,6 +42,7 @@ struct daemon {
 	struct stats *stats;
 	struct detect *detect;
 	struct ratelimit alert_log;
+	struct actions act;
 	uint64_t alerts_raised[ALERT_TYPE_MAX];
 	int argc;		/* kept for a reload */
 	char **argv;
@@ -79,6 +81,19 @@ void alerts_status(struct json *j, const struct daemon *d);
 void alerts_metrics(struct json *out, const struct daemon *d);
 void verb_metrics(struct control_client *cl, int argc, char **argv,
 		  void *arg);
+
+/* actions.c: rate-limit sets and the hook. */
+int actions_setup(struct daemon *d, char *err, size_t errlen);
+void actions_params(struct daemon *d);
+void actions_alert(struct daemon *d, enum alert_change ch,
+		   const struct alert *a);
+void actions_tick(struct daemon *d);
+void actions_sigchld(struct daemon *d);
+void actions_json(struct json *j, const struct daemon *d,
+		  const struct alert *a);
+void actions_status(struct json *j, const struct daemon *d);
+void actions_metrics(struct json *out, const struct daemon *d);
+void actions_fini(struct daemon *d);
 
 uint64_t daemon_lost_total(const struct daemon *d);
 /* Tcp: OutRsts now, or false when /proc/net/snmp is unreadable. */

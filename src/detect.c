@@ -241,6 +241,19 @@ const char *alert_type_name(enum alert_type t)
 	return (unsigned int)t < ALERT_TYPE_MAX ? names[t] : "unknown";
 }
 
+int alert_type_from_name(const char *name, size_t len)
+{
+	int t;
+
+	for (t = 0; t < ALERT_TYPE_MAX; t++) {
+		const char *n = alert_type_name((enum alert_type)t);
+
+		if (strlen(n) == len && memcmp(n, name, len) == 0)
+			return t;
+	}
+	return -1;
+}
+
 const char *alert_change_name(enum alert_change c)
 {
 	return c == ALERT_RAISED ? "raised" : c == ALERT_UPDATED ? "update" :
@@ -372,13 +385,20 @@ void alert_format_kv(const struct alert *a, enum alert_change ch,
 
 void alert_format_json(struct json *j, const struct alert *a)
 {
+	alert_format_json_open(j, a, NULL);
+	json_obj_end(j);
+}
+
+void alert_format_json_open(struct json *j, const struct alert *a,
+			    const char *state)
+{
 	char addr[INET6_ADDRSTRLEN];
 	int i;
 
 	json_obj_begin(j, NULL);
 	json_str(j, "type", alert_type_name(a->type));
 	json_str(j, "key", a->key);
-	json_str(j, "state", a->updates ? "active" : "raised");
+	json_str(j, "state", state ? state : a->updates ? "active" : "raised");
 	json_i64(j, "since", a->since_wall);
 	json_str(j, "severity", severity_name(a->severity));
 	json_obj_begin(j, "evidence");
@@ -442,6 +462,5 @@ void alert_format_json(struct json *j, const struct alert *a)
 	default:
 		break;
 	}
-	json_obj_end(j);
 	json_obj_end(j);
 }

@@ -156,6 +156,8 @@ unsigned int detect_active(const struct detect *d, enum alert_type t);
 uint64_t detect_dropped(const struct detect *d);
 
 const char *alert_type_name(enum alert_type t);
+/* The enum alert_type named by name[0..len), or -1. */
+int alert_type_from_name(const char *name, size_t len);
 const char *alert_change_name(enum alert_change c);
 const char *severity_name(enum severity s);
 
@@ -167,5 +169,9 @@ void alert_format_kv(const struct alert *a, enum alert_change ch,
 		     char *buf, size_t len);
 /* The alert as a JSON object (type, key, state, since, severity, …). */
 void alert_format_json(struct json *j, const struct alert *a);
+/* The same, left open for the caller to add members and close; state
+ * overrides the alert's own (e.g. "cleared"), NULL keeps it. */
+void alert_format_json_open(struct json *j, const struct alert *a,
+			    const char *state);
 
 #endif

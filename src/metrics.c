@@ -178,6 +178,7 @@ void metrics_text(struct json *out, struct daemon *d)
 	windows(out, d);
 	top(out, d);
 	alerts_metrics(out, d);
+	actions_metrics(out, d);
 	process(out, d);
 }
 

@@ -10,6 +10,7 @@
 #include <libnftnl/common.h>
 #include <libnftnl/object.h>
 #include <libnftnl/set.h>
+#include <libnftnl/table.h>
 
 #include "nftsock.h"
 
@@ -133,19 +134,33 @@ int nftsock_counter_read(struct nftsock *s, uint32_t family,
 	return ret;
 }
 
+struct set_answer {
+	int found;
+	uint64_t handle;
+};
+
 static int set_cb(const struct nlmsghdr *nlh, void *data)
 {
-	(void)nlh;
-	*(int *)data = 1;
+	struct set_answer *a = data;
+	struct nftnl_set *ns = nftnl_set_alloc();
+
+	if (ns == NULL)
+		return MNL_CB_ERROR;
+	if (nftnl_set_nlmsg_parse(nlh, ns) == 0) {
+		a->found = 1;
+		a->handle = nftnl_set_get_u64(ns, NFTNL_SET_HANDLE);
+	}
+	nftnl_set_free(ns);
 	return MNL_CB_OK;
 }
 
-int nftsock_set_exists(struct nftsock *s, uint32_t family, const char *table,
-		       const char *set)
+int nftsock_set_handle(struct nftsock *s, uint32_t family, const char *table,
+		       const char *set, uint64_t *handle)
 {
+	struct set_answer a = { 0, 0 };
 	struct nftnl_set *ns;
 	struct nlmsghdr *nlh;
-	int found = 0, ret;
+	int ret;
 
 	ns = nftnl_set_alloc();
 	if (ns == NULL)
@@ -156,10 +171,47 @@ int nftsock_set_exists(struct nftsock *s, uint32_t family, const char *table,
 				    NLM_F_ACK, s->seq++);
 	nftnl_set_nlmsg_build_payload(nlh, ns);
 	nftnl_set_free(ns);
-	ret = nftsock_request(s, nlh, set_cb, &found);
+	ret = nftsock_request(s, nlh, set_cb, &a);
 	if (ret < 0)
 		return errno == ENOENT ? 0 : -1;
-	return found;
+	*handle = a.handle;
+	return a.found;
+}
+
+static int table_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct set_answer *a = data;
+	struct nftnl_table *t = nftnl_table_alloc();
+
+	if (t == NULL)
+		return MNL_CB_ERROR;
+	if (nftnl_table_nlmsg_parse(nlh, t) == 0) {
+		a->found = 1;
+		a->handle = nftnl_table_get_u64(t, NFTNL_TABLE_HANDLE);
+	}
+	nftnl_table_free(t);
+	return MNL_CB_OK;
+}
+
+int nftsock_table_handle(struct nftsock *s, uint32_t family,
+			 const char *table, uint64_t *handle)
+{
+	struct set_answer a = { 0, 0 };
+	struct nftnl_table *t;
+	struct nlmsghdr *nlh;
+
+	t = nftnl_table_alloc();
+	if (t == NULL)
+		return -1;
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, table);
+	nlh = nftnl_nlmsg_build_hdr(s->buf, NFT_MSG_GETTABLE, (uint16_t)family,
+				    NLM_F_ACK, s->seq++);
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_table_free(t);
+	if (nftsock_request(s, nlh, table_cb, &a) < 0)
+		return errno == ENOENT ? 0 : -1;
+	*handle = a.handle;
+	return a.found;
 }
 
 /* Read the answers to `expect` acked messages; the first error wins. */
@@ -208,7 +260,7 @@ static int batch_answers(struct nftsock *s, unsigned int expect)
 
 int nftsock_set_add(struct nftsock *s, uint32_t family, const char *table,
 		    const char *set, const uint8_t *keys, size_t keylen,
-		    unsigned int n, uint64_t timeout_ms)
+		    unsigned int n, const uint64_t *timeouts_ms)
 {
 	struct mnl_nlmsg_batch *b;
 	struct nlmsghdr *nlh;
@@ -242,7 +294,7 @@ int nftsock_set_add(struct nftsock *s, uint32_t family, const char *table,
 					   keys + (size_t)i * keylen,
 					   (uint32_t)keylen);
 			nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_TIMEOUT,
-					       timeout_ms);
+					       timeouts_ms[i]);
 			nftnl_set_elem_add(ns, e);
 		}
 		nlh = nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(b),

@@ -27,20 +27,31 @@ int nftsock_counter_read(struct nftsock *s, uint32_t family,
 			 uint64_t *packets);
 
 /*
- * Does set `set` exist in table `family table`?  1 yes, 0 no (ENOENT),
+ * Does the table exist, and with which handle?  Handles of tables are
+ * never reused in a network namespace: a table created again (`nft -f`
+ * of a file that deletes and creates it) has a new one.  1 yes, 0 no,
  * -1 with errno on another error.
  */
-int nftsock_set_exists(struct nftsock *s, uint32_t family, const char *table,
-		       const char *set);
+int nftsock_table_handle(struct nftsock *s, uint32_t family,
+			 const char *table, uint64_t *handle);
 
 /*
- * Add n elements (keys of keylen bytes each, network order) with a
- * timeout to a set, in one transaction (one batch, several messages).
- * An element already there keeps its own timeout.  Returns 0, or -1 with
- * errno (ENOENT: no such table or set; ENFILE: the set is full).
+ * Does set `set` exist in table `family table`, and with which handle
+ * (unique within its table only)?  1 yes, 0 no (ENOENT), -1 with errno on
+ * another error.
+ */
+int nftsock_set_handle(struct nftsock *s, uint32_t family, const char *table,
+		       const char *set, uint64_t *handle);
+
+/*
+ * Add n elements (keys of keylen bytes each, network order), element i
+ * with timeout timeouts_ms[i], to a set, in one transaction (one batch,
+ * several messages).  An element already there keeps its own timeout.
+ * Returns 0, or -1 with errno (ENOENT: no such table or set; ENFILE: the
+ * set is full).
  */
 int nftsock_set_add(struct nftsock *s, uint32_t family, const char *table,
 		    const char *set, const uint8_t *keys, size_t keylen,
-		    unsigned int n, uint64_t timeout_ms);
+		    unsigned int n, const uint64_t *timeouts_ms);
 
 #endif

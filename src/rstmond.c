@@ -239,6 +239,7 @@ static void timer_cb(struct watcher *w, uint32_t revents)
 	}
 	attrib_tick(d->attrib, d->now_ms, (int64_t)time(NULL));
 	alerts_tick(d, (int64_t)time(NULL));
+	actions_tick(d);
 	if (d->ctl_ok)
 		control_tick(&d->ctl, d->now_ms);
 	if (d->httpd_fd >= 0)
@@ -265,6 +266,9 @@ static void signal_cb(struct watcher *w, uint32_t revents)
 		case SIGHUP:
 			d->reload = true;
 			break;
+		case SIGCHLD:
+			actions_sigchld(d);
+			break;
 		}
 	}
 }
@@ -289,6 +293,7 @@ static void keep_restart_only(struct config *nc, const struct config *old)
 		F("metrics-listen", metrics_listen),
 		F("reconcile-interval", reconcile_ms),
 		F("inventory-interval", inventory_ms),
+		F("hook", hook),
 #undef F
 	};
 	size_t i;
@@ -333,6 +338,7 @@ static void do_reload(struct daemon *d)
 	alerts_params(&d->cfg, &dp);
 	detect_set_params(d->detect, &dp);
 	alerts_setup(d);
+	actions_params(d);
 	log_info("reloaded %s", d->cfg.config_file);
 }
 
@@ -423,6 +429,7 @@ static int setup_loop(struct daemon *d, char *err, size_t errlen)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	d->sigw.fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -525,6 +532,8 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 		d->nft_ok = true;
 	else
 		log_warn("nf_tables netlink socket");
+	if (actions_setup(d, err, errlen) < 0)
+		return -1;
 	if (open_capture(d, err, errlen) < 0)
 		return -1;
 	d->capw.fd = capture_fd(&d->cap);
@@ -564,6 +573,7 @@ static void teardown(struct daemon *d)
 	d->stats = NULL;
 	detect_free(d->detect);
 	d->detect = NULL;
+	actions_fini(d);
 	if (d->rules_installed && ruleset_remove(err, sizeof(err)) < 0)
 		log_warnx("%s", err);
 	loop_fini(&d->loop);

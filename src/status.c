@@ -133,6 +133,7 @@ static void cmd_status(struct control_client *cl, int argc, char **argv,
 						  (enum stats_window)w), 0);
 	json_obj_end(j);
 	alerts_status(j, d);
+	actions_status(j, d);
 	status_capture(j, d);
 	status_reconcile(j, d);
 	status_attrib(j, d);

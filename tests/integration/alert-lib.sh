@@ -180,3 +180,13 @@ assert_rate_armed() {
 		fail "control: 600 unexplained resets in a second did not raise reset_rate (is it disarmed, e.g. warming up, with no option to arm it?): the assertions that it was not raised prove nothing"
 	log "ok: control: reset_rate is armed (raised for 600 unexplained resets)"
 }
+
+# set_elems SET: the elements of a set of table inet rstmon in A, one per
+# line: "ADDR TIMEOUT EXPIRES" (seconds); nothing when the set is missing.
+set_elems() {
+	in_a nft -j list set inet rstmon "$1" 2>/dev/null | jq -r '.nftables[] |
+		select(.set) | (.set.elem // [])[] |
+		"\(.elem.val) \(.elem.timeout) \(.elem.expires)"'
+}
+# set_has SET ADDR: ADDR is an element of SET.
+set_has() { set_elems "$1" | grep -q "^$2 "; }

@@ -168,9 +168,11 @@ snmp_get() {
 		$1 == s && h && c { print $c; exit }'
 }
 
-# The rule's counter: packets logged since the rules were loaded.
+# counter_get [NAME]: packets of a named counter of table inet rstmon in
+# A; by default the log rule's, rsts_logged (logged since the rules were
+# loaded).
 counter_get() {
-	in_a nft -j list counter inet rstmon rsts_logged |
+	in_a nft -j list counter inet rstmon "${1:-rsts_logged}" |
 		jq '.nftables[] | select(.counter) | .counter.packets'
 }
 

@@ -20,5 +20,9 @@ Suite *stats_suite(void);
 Suite *topk_suite(void);
 Suite *hll_suite(void);
 Suite *detect_suite(void);
+Suite *allowlist_suite(void);
+Suite *banlist_suite(void);
+Suite *hookargs_suite(void);
+Suite *config_actions_suite(void);
 
 #endif

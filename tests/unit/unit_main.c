@@ -24,6 +24,10 @@ int main(void)
 	srunner_add_suite(sr, topk_suite());
 	srunner_add_suite(sr, hll_suite());
 	srunner_add_suite(sr, detect_suite());
+	srunner_add_suite(sr, allowlist_suite());
+	srunner_add_suite(sr, banlist_suite());
+	srunner_add_suite(sr, hookargs_suite());
+	srunner_add_suite(sr, config_actions_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

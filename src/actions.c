@@ -1,0 +1,631 @@
+/* actions: what rstmond does about an alert.
+ *
+ * --ratelimit lists the remote of a port_scan, or the loudest targets of
+ * a syn_flood's backscatter, in the rules' sets (ratelimit4/6, and
+ * drop4/6 in drop mode) with a timeout, in-process over netlink; the
+ * kernel expires them.  Our own bounded banlist remembers what was
+ * listed until when, so that a flushed ruleset gets it all back.
+ * --hook runs the operator's command (hook.c).  Allow-listed addresses
+ * (loopback, this host's addresses, --allow) are never acted on.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <linux/netfilter.h>
+
+#include "daemon.h"
+#include "hash.h"
+#include "log.h"
+#include "ruleset.h"
+
+/* How often the sets are checked for, and the local addresses reread. */
+#define NFT_CHECK_MS 2000
+#define LOCAL_REFRESH_MS 5000
+
+static const char *const set_names[2][2] = {
+	{ "ratelimit4", "ratelimit6" },
+	{ "drop4", "drop6" },
+};
+
+static int fam_index(uint8_t family)
+{
+	return family == AF_INET6;
+}
+
+static size_t fam_len(uint8_t family)
+{
+	return family == AF_INET6 ? 16 : 4;
+}
+
+/* Parse cfg.allow (already validated by config). */
+static void load_allow(struct actions *a, const char *list)
+{
+	char word[256];
+	const char *p = list;
+	struct cidr c;
+
+	allowlist_init(&a->allow);
+	allowlist_add_loopback(&a->allow);
+	while (*p != '\0') {
+		size_t n = strcspn(p, " ");
+
+		if (n > 0 && n < sizeof(word)) {
+			memcpy(word, p, n);
+			word[n] = '\0';
+			if (cidr_parse(word, &c) == 0 &&
+			    allowlist_add(&a->allow, &c) < 0)
+				log_warnx("allow: more than %d entries; %s and "
+					  "after ignored", ALLOW_MAX, word);
+		}
+		p += n;
+		p += strspn(p, " ");
+	}
+}
+
+static unsigned int parse_mask(const char *list)
+{
+	unsigned int mask = 0;
+	const char *p = list;
+
+	while (*p != '\0') {
+		size_t n = strcspn(p, ", ");
+		int t = n > 0 ? alert_type_from_name(p, n) : -1;
+
+		if (t >= 0)
+			mask |= 1u << t;
+		p += n;
+		p += strspn(p, ", ");
+	}
+	return mask;
+}
+
+static void hook_params(const struct config *c, struct hook_params *p)
+{
+	p->timeout_ms = (uint32_t)c->hook_timeout * 1000;
+	p->max_running = (uint32_t)c->hook_max;
+	p->cooldown_s = (uint32_t)c->hook_cooldown;
+}
+
+void actions_params(struct daemon *d)
+{
+	struct actions *a = &d->act;
+	struct hook_params hp;
+
+	a->ratelimit = d->cfg.ratelimit;
+	a->dry_run = d->cfg.dry_run;
+	a->drop_mode = strcmp(d->cfg.ratelimit_mode, "drop") == 0;
+	a->on_mask = parse_mask(d->cfg.ratelimit_on);
+	a->timeout_ms = d->cfg.ratelimit_timeout * 1000;
+	load_allow(a, d->cfg.allow);
+	if (a->hook_on) {
+		hook_params(&d->cfg, &hp);
+		hooks_set_params(&a->hooks, &hp);
+	}
+	a->checked_ms = 0;	/* look at the sets at the next tick */
+}
+
+int actions_setup(struct daemon *d, char *err, size_t errlen)
+{
+	struct actions *a = &d->act;
+	struct hook_params hp;
+	int i;
+
+	for (i = 0; i < ACTION_RECS; i++)
+		a->rec[i].type = -1;
+	if (banlist_init(&a->bans, BANLIST_MAX) < 0) {
+		snprintf(err, errlen, "banlist: %s", strerror(errno));
+		return -1;
+	}
+	a->bans_ok = true;
+	if (localaddr_refresh(&a->local) < 0)
+		log_warn("local addresses (all treated as allow-listed)");
+	a->local_ms = d->now_ms;
+	if (d->cfg.hook[0]) {
+		hook_params(&d->cfg, &hp);
+		if (hooks_init(&a->hooks, &d->loop, d->cfg.hook, &hp, err,
+			       errlen) < 0)
+			return -1;
+		a->hook_on = true;
+	}
+	a->nft_present = true;	/* until a check says otherwise */
+	actions_params(d);
+	return 0;
+}
+
+void actions_fini(struct daemon *d)
+{
+	if (d->act.hook_on)
+		hooks_fini(&d->act.hooks, 1000);
+	d->act.hook_on = false;
+	if (d->act.bans_ok)
+		banlist_fini(&d->act.bans);
+	d->act.bans_ok = false;
+}
+
+static struct action_rec *record(struct actions *a, const struct alert *al,
+				 const char *what, int64_t wall)
+{
+	struct action_rec *r = &a->rec[a->rec_next];
+
+	a->rec_next = (a->rec_next + 1) % ACTION_RECS;
+	memset(r, 0, sizeof(*r));
+	r->type = (int8_t)al->type;
+	snprintf(r->key, sizeof(r->key), "%s", al->key);
+	snprintf(r->what, sizeof(r->what), "%s", what);
+	r->at_wall = wall;
+	r->dry_run = a->dry_run;
+	return r;
+}
+
+static bool allowed(struct daemon *d, uint8_t family, const uint8_t *addr)
+{
+	struct actions *a = &d->act;
+
+	return allowlist_match(&a->allow, family, addr) ||
+	       localaddr_has(&a->local, family, addr);
+}
+
+/* Add these bans to the sets of their family; 0 or -1 + errno. */
+static int nft_add(struct daemon *d, const struct ban *bans, unsigned int n,
+		   uint64_t now_ms)
+{
+	uint8_t keys[FLOOD_TARGETS_MAX * 16];
+	uint64_t tmo[FLOOD_TARGETS_MAX];
+	int fam, kind, ret = 0;
+	unsigned int i, k;
+
+	for (fam = 0; fam < 2; fam++) {
+		uint8_t family = fam ? AF_INET6 : AF_INET;
+
+		for (i = 0, k = 0; i < n; i++) {
+			if (bans[i].family != family)
+				continue;
+			memcpy(keys + k * fam_len(family), bans[i].addr,
+			       fam_len(family));
+			tmo[k++] = bans[i].expires_ms - now_ms;
+		}
+		if (k == 0)
+			continue;
+		for (kind = 0; kind <= (int)d->act.drop_mode; kind++)
+			if (nftsock_set_add(&d->nft, NFPROTO_INET,
+					    RSTMON_TABLE, set_names[kind][fam],
+					    keys, fam_len(family), k,
+					    tmo) < 0)
+				ret = -1;
+	}
+	return ret;
+}
+
+/* The targets of an alert: a scan's remote, a flood's loudest. */
+static unsigned int targets(struct daemon *d, const struct alert *al,
+			    struct ban *out)
+{
+	struct stats_item top[FLOOD_TARGETS_MAX];
+	unsigned int n = 0;
+	int i, m;
+
+	if (al->type == ALERT_PORT_SCAN) {
+		out[0].family = al->ev.scan.family;
+		memcpy(out[0].addr, al->ev.scan.remote, 16);
+		return 1;
+	}
+	if (al->type != ALERT_SYN_FLOOD)
+		return 0;
+	m = stats_top(d->stats, d->now_ms, DIM_REMOTES, WIN_10S, top,
+		      FLOOD_TARGETS_MAX);
+	for (i = 0; i < m; i++) {
+		/* Only what the heavy-hitter guarantees: count - error. */
+		if (top[i].count - top[i].error < FLOOD_TARGET_MIN)
+			continue;
+		out[n].family = top[i].family;
+		memcpy(out[n].addr, top[i].remote, 16);
+		n++;
+	}
+	return n;
+}
+
+/* Was this address refused for this alert already (said once)? */
+static bool refused_before(const struct actions *a, const struct alert *al,
+			   const char *addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < ACTION_RECS; i++) {
+		const struct action_rec *r = &a->rec[i];
+
+		if (r->type == (int8_t)al->type && !strcmp(r->key, al->key) &&
+		    !strcmp(r->target, addr) &&
+		    !strcmp(r->result, "allowlisted"))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * List the targets of an alert that are not listed yet.  Called on its
+ * raise and updates, and every tick for a syn_flood (whose loudest
+ * targets change while it lasts).
+ */
+static void ratelimit_alert(struct daemon *d, const struct alert *al,
+			    int64_t wall, bool raised, bool *acted)
+{
+	struct actions *a = &d->act;
+	struct ban cand[FLOOD_TARGETS_MAX];
+	struct ban todo[FLOOD_TARGETS_MAX];
+	char addr[INET6_ADDRSTRLEN];
+	unsigned int n, i, k = 0;
+	struct action_rec *r;
+	int ret = 0;
+
+	memset(cand, 0, sizeof(cand));
+	n = targets(d, al, cand);
+	if (al->type == ALERT_SYN_FLOOD && n == 0 && raised)
+		log_info("action=ratelimit state=none alert=syn_flood "
+			 "reason=\"no target got %d resets in 10 s: the "
+			 "sources are spread\"", FLOOD_TARGET_MIN);
+	for (i = 0; i < n; i++) {
+		struct ban *b = &cand[i];
+
+		inet_ntop(b->family, b->addr, addr, sizeof(addr));
+		if (allowed(d, b->family, b->addr)) {
+			/* Once per alert and address. */
+			if (!refused_before(a, al, addr)) {
+				a->refused_allow++;
+				log_warnx("action=ratelimit state=refused "
+					  "remote=%s reason=allowlisted "
+					  "alert=%s", addr,
+					  alert_type_name(al->type));
+				r = record(a, al, "ratelimit", wall);
+				snprintf(r->target, sizeof(r->target), "%s",
+					 addr);
+				snprintf(r->result, sizeof(r->result),
+					 "allowlisted");
+			}
+			continue;
+		}
+		/* Listed already (and not expired): nothing to do. */
+		if (banlist_find(&a->bans, d->now_ms, b->family, b->addr))
+			continue;
+		b->reason = (uint8_t)al->type;
+		b->expires_ms = d->now_ms + a->timeout_ms;
+		b->expires_wall = wall + (int64_t)(a->timeout_ms / 1000);
+		if (banlist_add(&a->bans, d->now_ms, b) < 0) {
+			a->failed++;
+			log_warnx("action=ratelimit state=failed remote=%s "
+				  "reason=\"banlist full (%u)\"", addr,
+				  a->bans.max);
+			continue;
+		}
+		todo[k++] = *b;
+	}
+	if (k == 0)
+		return;
+	*acted = true;
+	if (!a->dry_run && a->nft_present && d->nft_ok)
+		ret = nft_add(d, todo, k, d->now_ms);
+	for (i = 0; i < k; i++) {
+		const char *set = set_names[0][fam_index(todo[i].family)];
+		const char *state = a->dry_run ? "dry_run" :
+				    !a->nft_present || ret < 0 ? "pending" :
+				    "added";
+
+		inet_ntop(todo[i].family, todo[i].addr, addr, sizeof(addr));
+		if (!a->dry_run && a->nft_present && ret == 0)
+			a->added++;
+		log_warnx("action=ratelimit state=%s remote=%s set=%s "
+			  "mode=%s timeout=%llu alert=%s%s%s", state, addr,
+			  set, a->drop_mode ? "drop" : "rst",
+			  (unsigned long long)(a->timeout_ms / 1000),
+			  alert_type_name(al->type),
+			  ret < 0 ? " error=" : "",
+			  ret < 0 ? strerror(errno) : "");
+		r = record(a, al, "ratelimit", wall);
+		snprintf(r->target, sizeof(r->target), "%s", addr);
+		snprintf(r->set, sizeof(r->set), "%s", set);
+		snprintf(r->result, sizeof(r->result), "%s", state);
+		r->expires_wall = todo[i].expires_wall;
+	}
+	if (ret < 0) {
+		/* Kept in the banlist: the next check puts them back. */
+		a->failed++;
+		a->nft_present = false;
+		a->checked_ms = 0;
+	}
+}
+
+static uint64_t key_hash(const struct alert *al)
+{
+	return hash_pair(hash_bytes(al->key, strlen(al->key)),
+			 (uint64_t)al->type);
+}
+
+static void hook_alert(struct daemon *d, enum alert_change ch,
+		       const struct alert *al, bool acted, int64_t wall)
+{
+	struct hook_job *job = &d->act.job;
+	struct json j;
+
+	memset(job, 0, offsetof(struct hook_job, env));
+	snprintf(job->label, sizeof(job->label), "alert=%s key=%s state=%s",
+		 alert_type_name(al->type), al->key,
+		 ch == ALERT_CLEARED ? "cleared" : "raised");
+	job->key_hash = key_hash(al);
+	job->raise = ch == ALERT_RAISED;
+	hook_env_build(&job->env, al, ch,
+		       !acted ? NULL : d->act.dry_run ? "ratelimit-dry-run" :
+						       "ratelimit");
+	json_init_fixed(&j, job->stdin_buf, sizeof(job->stdin_buf) - 1);
+	alert_format_json_open(&j, al,
+			       ch == ALERT_CLEARED ? "cleared" : "raised");
+	actions_json(&j, d, al);
+	json_obj_end(&j);
+	json_raw(&j, "\n", 1);
+	job->stdin_len = json_ok(&j) ? strlen(json_text(&j)) : 0;
+	(void)wall;
+	hooks_submit(&d->act.hooks, d->now_ms, job);
+}
+
+void actions_alert(struct daemon *d, enum alert_change ch,
+		   const struct alert *al)
+{
+	struct actions *a = &d->act;
+	int64_t wall = (int64_t)time(NULL);
+	bool acted = false;
+
+	if (a->ratelimit && ch != ALERT_CLEARED && a->bans_ok &&
+	    (a->on_mask & (1u << al->type)))
+		ratelimit_alert(d, al, wall, ch == ALERT_RAISED, &acted);
+	if (a->hook_on && ch != ALERT_UPDATED)
+		hook_alert(d, ch, al, acted, wall);
+}
+
+/* Put every unexpired ban back (after the sets came back). */
+static void restore(struct daemon *d)
+{
+	struct actions *a = &d->act;
+	struct ban batch[FLOOD_TARGETS_MAX];
+	const struct ban *b;
+	unsigned int it = 0, n = 0, total = 0;
+	int ret = 0;
+
+	while ((b = banlist_next(&a->bans, d->now_ms, &it)) != NULL) {
+		batch[n++] = *b;
+		if (n == FLOOD_TARGETS_MAX) {
+			ret |= nft_add(d, batch, n, d->now_ms);
+			total += n;
+			n = 0;
+		}
+	}
+	if (n > 0) {
+		ret |= nft_add(d, batch, n, d->now_ms);
+		total += n;
+	}
+	if (total == 0)
+		return;
+	a->restored += total;
+	if (ret < 0)
+		log_warn("action=ratelimit state=restore_failed entries=%u",
+			 total);
+	else
+		log_warnx("action=ratelimit state=restored entries=%u",
+			  total);
+}
+
+/*
+ * Are the table and the sets we use there?  *sum: the table's handle,
+ * which changes when it was created again (an `nft -f` reload replaces
+ * the table at once: present at every check, yet empty).
+ */
+static bool nft_objects_present(struct daemon *d, uint64_t *sum)
+{
+	uint64_t v, handle;
+	int kind, fam;
+
+	*sum = 0;
+	if (nftsock_table_handle(&d->nft, NFPROTO_INET, RSTMON_TABLE,
+				 sum) != 1 ||
+	    nftsock_counter_read(&d->nft, NFPROTO_INET, RSTMON_TABLE,
+				 RSTMON_COUNTER, &v) < 0)
+		return false;
+	if (!d->act.ratelimit)
+		return true;
+	for (kind = 0; kind <= (int)d->act.drop_mode; kind++)
+		for (fam = 0; fam < 2; fam++) {
+			if (nftsock_set_handle(&d->nft, NFPROTO_INET,
+					       RSTMON_TABLE,
+					       set_names[kind][fam],
+					       &handle) != 1)
+				return false;
+		}
+	return true;
+}
+
+/*
+ * Every 2 s: are the table and the sets we use still there?  A firewall
+ * reload or `nft flush ruleset` removes them.  When rstmond manages the
+ * rules (--rules) they are installed again; either way, when they are
+ * back, every ban still valid is put back.
+ */
+static void watch_nft(struct daemon *d)
+{
+	struct actions *a = &d->act;
+	bool present, was = a->nft_present;
+	uint64_t sum;
+	char err[512];
+
+	if (!d->nft_ok || (!d->rules_installed &&
+			   !(a->ratelimit && !a->dry_run)))
+		return;
+	present = nft_objects_present(d, &sum);
+	if (present && was && a->table_handle != 0 && sum != a->table_handle) {
+		log_warnx("nft: table " RSTMON_TABLE_FAMILY " " RSTMON_TABLE
+			  " was created again (rules reloaded?)");
+		was = false;
+	}
+	if (!present) {
+		if (was || !a->nft_warned) {
+			if (d->rules_installed)
+				log_warnx("nft: table " RSTMON_TABLE_FAMILY " "
+					  RSTMON_TABLE " or its sets are gone "
+					  "(firewall reload?): installing %s "
+					  "again", d->cfg.rules_path);
+			else
+				log_warnx("nft: table " RSTMON_TABLE_FAMILY " "
+					  RSTMON_TABLE " or its sets are "
+					  "missing: addresses are kept and "
+					  "listed when they are back (load "
+					  "rules/rstmon.nft of this version)");
+		}
+		a->nft_warned = true;
+		/* Whatever comes back is new: restore into it. */
+		was = false;
+		if (d->rules_installed) {
+			if (ruleset_install(d->cfg.rules_path, err,
+					    sizeof(err)) < 0) {
+				log_warnx("nft: %s", err);
+			} else {
+				a->reinstalled++;
+				present = nft_objects_present(d, &sum);
+			}
+		}
+	}
+	a->nft_present = present;
+	a->table_handle = sum;
+	if (present && !was) {
+		log_info("nft: table " RSTMON_TABLE_FAMILY " " RSTMON_TABLE
+			 " and its sets are there");
+		a->nft_warned = false;
+		if (a->ratelimit && !a->dry_run)
+			restore(d);
+	}
+}
+
+/* A syn_flood's loudest targets, every tick while it lasts. */
+static void flood_targets(struct daemon *d)
+{
+	const struct alert *list[256];
+	int64_t wall = (int64_t)time(NULL);
+	bool acted = false;
+	int n, i;
+
+	n = detect_alerts(d->detect, list, 256);
+	for (i = 0; i < n; i++)
+		if (list[i]->type == ALERT_SYN_FLOOD)
+			ratelimit_alert(d, list[i], wall, false, &acted);
+}
+
+void actions_tick(struct daemon *d)
+{
+	struct actions *a = &d->act;
+
+	if (d->now_ms - a->local_ms >= LOCAL_REFRESH_MS) {
+		a->local_ms = d->now_ms;
+		if (localaddr_refresh(&a->local) < 0)
+			log_warn("local addresses (all treated as "
+				 "allow-listed)");
+	}
+	if (a->bans_ok)
+		banlist_expire(&a->bans, d->now_ms);
+	if (a->checked_ms == 0 || d->now_ms - a->checked_ms >= NFT_CHECK_MS) {
+		a->checked_ms = d->now_ms;
+		watch_nft(d);
+	}
+	if (a->ratelimit && a->bans_ok &&
+	    (a->on_mask & (1u << ALERT_SYN_FLOOD)))
+		flood_targets(d);
+	if (a->hook_on)
+		hooks_tick(&a->hooks, d->now_ms);
+}
+
+void actions_sigchld(struct daemon *d)
+{
+	if (d->act.hook_on)
+		hooks_reap(&d->act.hooks, d->now_ms);
+}
+
+void actions_json(struct json *j, const struct daemon *d,
+		  const struct alert *al)
+{
+	const struct actions *a = &d->act;
+	unsigned int i;
+
+	json_arr_begin(j, "actions");
+	for (i = 0; i < ACTION_RECS; i++) {
+		/* Oldest first. */
+		const struct action_rec *r =
+			&a->rec[(a->rec_next + i) % ACTION_RECS];
+
+		if (r->type != (int8_t)al->type || strcmp(r->key, al->key))
+			continue;
+		json_obj_begin(j, NULL);
+		json_str(j, "action", r->what);
+		if (r->target[0])
+			json_str(j, "remote", r->target);
+		if (r->set[0])
+			json_str(j, "set", r->set);
+		json_str(j, "result", r->result);
+		json_i64(j, "at", r->at_wall);
+		if (r->expires_wall)
+			json_i64(j, "expires", r->expires_wall);
+		json_bool(j, "dry_run", r->dry_run);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+void actions_status(struct json *j, const struct daemon *d)
+{
+	const struct actions *a = &d->act;
+
+	json_obj_begin(j, "actions");
+	json_bool(j, "ratelimit", a->ratelimit);
+	json_str(j, "mode", a->drop_mode ? "drop" : "rst");
+	json_bool(j, "dry_run", a->dry_run);
+	json_u64(j, "listed", a->bans_ok ? a->bans.n : 0);
+	json_u64(j, "added", a->added);
+	json_u64(j, "refused_allowlisted", a->refused_allow);
+	json_u64(j, "failed", a->failed);
+	json_u64(j, "restored", a->restored);
+	json_u64(j, "rules_reinstalled", a->reinstalled);
+	json_bool(j, "nft_present", a->nft_present);
+	if (a->hook_on)
+		hooks_status(j, &a->hooks);
+	json_obj_end(j);
+}
+
+static void metric(struct json *out, const char *name, const char *type,
+		   const char *help, uint64_t v)
+{
+	char line[512];
+	int n;
+
+	n = snprintf(line, sizeof(line), "# HELP %s %s\n# TYPE %s %s\n%s %llu\n",
+		     name, help, name, type, name, (unsigned long long)v);
+	json_raw(out, line, (size_t)n);
+}
+
+void actions_metrics(struct json *out, const struct daemon *d)
+{
+	const struct actions *a = &d->act;
+
+	metric(out, "rstmon_ratelimit_listed", "gauge",
+	       "Addresses listed in the rate-limit sets now.",
+	       a->bans_ok ? a->bans.n : 0);
+	metric(out, "rstmon_ratelimit_added_total", "counter",
+	       "Addresses added to the rate-limit sets.", a->added);
+	metric(out, "rstmon_actions_refused_total", "counter",
+	       "Actions refused because the address is allow-listed.",
+	       a->refused_allow);
+	if (a->hook_on) {
+		metric(out, "rstmon_hook_runs_total", "counter",
+		       "Hook commands started.", a->hooks.started);
+		metric(out, "rstmon_hook_failures_total", "counter",
+		       "Hook commands that failed, were killed or could not "
+		       "start.", a->hooks.failed + a->hooks.spawn_errors);
+	}
+}
