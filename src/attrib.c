@@ -9,6 +9,7 @@
 #include "attrib.h"
 #include "pidinfo.h"
 #include "procnet.h"
+#include "tasknet.h"
 
 /* A connection seen this recently may explain a reset on its tuple. */
 #define CONN_MAX_AGE_MS 120000
@@ -52,6 +53,7 @@ struct attrib {
 	struct localaddr la;
 	uint64_t la_ms;
 	struct trace tr;
+	struct tasknet tn;
 	bool tr_ok;
 	bool tr_paused;
 	uint64_t tr_lost_seen;
@@ -124,6 +126,11 @@ struct attrib *attrib_new(const struct attrib_params *p, char *note,
 			a->tr_ok = true;
 		else
 			snprintf(note, notelen, "kernel trace off: %s", err);
+		/* Without it, records of other namespaces are told apart
+		 * by their tuple alone. */
+		if (a->tr_ok && tasknet_init(&a->tn, "/proc") < 0)
+			snprintf(note, notelen, "/proc/self/ns/net: %s",
+				 strerror(errno));
 	}
 	return a;
 }
@@ -154,11 +161,71 @@ bool attrib_trace_active(const struct attrib *a)
 	return a->tr_ok && !a->tr_paused;
 }
 
+const char *attrib_trace_state(const struct attrib *a)
+{
+	if (!a->p.kernel_trace)
+		return "off";
+	if (!a->tr_ok)
+		return "unavailable";
+	return a->tr_paused ? "paused" : "on";
+}
+
+static uint64_t coarse_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static void trace_add(const struct trace_record *r, void *arg)
 {
 	struct attrib *a = arg;
 
 	tracejoin_add(a->tj, r);
+}
+
+/*
+ * Was this process-context record made by a task of our network
+ * namespace?  The kernel's namespace records say (they were all read
+ * before the NFLOG batch this event came in); else /proc, while the task
+ * lives.  One that cannot be checked either way is taken (its tuple
+ * matched ours) and counted.
+ */
+static bool record_ours(struct attrib *a, const struct trace_record *r)
+{
+	uint64_t ino;
+
+	if (!r->in_task || !a->tn.ok)
+		return true;
+	if (trace_task_netns(&a->tr, r->tid, &ino))
+		return ino == a->tn.ino;
+	switch (tasknet_check(&a->tn, "/proc", r->tid, coarse_ms())) {
+	case TASKNET_FOREIGN:
+		return false;
+	case TASKNET_UNKNOWN:
+		a->st.trace_unverified++;
+		return true;
+	case TASKNET_OURS:
+	default:
+		return true;
+	}
+}
+
+/*
+ * The record of this event: the tracepoint is global, so a record with
+ * the same tuple may come from another namespace; those are dropped and
+ * the next candidate is tried.
+ */
+static bool take_ours(struct attrib *a, const struct rst_event *ev,
+		      struct trace_record *out)
+{
+	while (tracejoin_take(a->tj, ev, out)) {
+		if (record_ours(a, out))
+			return true;
+		a->st.trace_foreign++;
+	}
+	return false;
 }
 
 void attrib_trace_drain(struct attrib *a)
@@ -400,7 +467,7 @@ static void gather(struct attrib *a, const struct rst_event *ev,
 				  2 * a->p.inventory_ms + 100;
 	}
 	e->foreign_source = !localaddr_has(&a->la, ev->family, ev->local);
-	if (a->tr_ok && tracejoin_take(a->tj, ev, &x->tr)) {
+	if (a->tr_ok && take_ours(a, ev, &x->tr)) {
 		x->has_tr = true;
 		e->kreason = x->tr.reason;
 		a->st.trace_joined++;

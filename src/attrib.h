@@ -66,6 +66,8 @@ struct attrib_stats {
 	uint64_t trace_joined;
 	uint64_t trace_lost;
 	uint64_t trace_malformed;
+	uint64_t trace_foreign;		/* another namespace's task: dropped */
+	uint64_t trace_unverified;	/* task gone before it was checked */
 	uint64_t firewall_by_count;	/* logged > OutRsts */
 };
 
@@ -80,6 +82,9 @@ void attrib_free(struct attrib *a);
 /* The trace fd to poll (-1 when tracing is off). */
 int attrib_trace_fd(const struct attrib *a);
 bool attrib_trace_active(const struct attrib *a);
+/* "on", "paused" (above --trace-max-rate), "off" (--kernel-trace=off),
+ * "unavailable" (auto, but the kernel or the privileges lack it). */
+const char *attrib_trace_state(const struct attrib *a);
 /* Drain tracepoint records into the join window. */
 void attrib_trace_drain(struct attrib *a);
 

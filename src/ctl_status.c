@@ -81,6 +81,27 @@ static void print_alerts(json_t *alerts)
 	row("alerts", len ? line : "none");
 }
 
+/* "on (tcp:tcp_send_reset)", "unavailable: why (causes inferred)", … */
+static const char *trace_line(json_t *kt, char *buf, size_t len)
+{
+	const char *state = json_string_value(json_object_get(kt, "state"));
+	const char *why = json_string_value(json_object_get(kt, "why"));
+
+	if (state == NULL)
+		state = json_is_true(json_object_get(kt, "active")) ? "on" :
+								      "off";
+	if (strcmp(state, "on") == 0)
+		snprintf(buf, len, "on (tcp:tcp_send_reset)");
+	else if (strcmp(state, "paused") == 0)
+		snprintf(buf, len, "paused above --trace-max-rate (causes "
+				   "inferred meanwhile)");
+	else if (why != NULL)
+		snprintf(buf, len, "%s: %s (causes inferred)", state, why);
+	else
+		snprintf(buf, len, "%s (causes inferred)", state);
+	return buf;
+}
+
 static void print_status(json_t *st)
 {
 	const json_t *cap = json_object_get(st, "capture");
@@ -146,11 +167,9 @@ static void print_status(json_t *st)
 			 ctl_group_digits(ctl_u64(at, "listeners_remembered"),
 					  b2, sizeof(b2)));
 		row("listeners", line);
-		row("kernel trace",
-		    json_is_true(json_object_get(
-			    json_object_get(at, "kernel_trace"), "active")) ?
-			    "on (tcp:tcp_send_reset)" :
-			    "off (causes inferred)");
+		row("kernel trace", trace_line(json_object_get(at,
+							       "kernel_trace"),
+						line, sizeof(line)));
 	}
 	if (out != NULL) {
 		snprintf(line, sizeof(line), "%s lines, %s dropped",

@@ -39,6 +39,7 @@ struct daemon {
 	struct watcher capw;
 	struct watcher tracew;
 	struct attrib *attrib;
+	char trace_note[512];	/* why the tracepoint is unavailable */
 	struct stats *stats;
 	struct detect *detect;
 	struct ratelimit alert_log;

@@ -474,6 +474,7 @@ static int open_attrib(struct daemon *d, char *err, size_t errlen)
 	}
 	if (note[0])
 		log_info("%s", note);
+	snprintf(d->trace_note, sizeof(d->trace_note), "%s", note);
 	/* The first inventory before the first reset. */
 	attrib_tick(d->attrib, d->now_ms, (int64_t)time(NULL));
 	d->tracew.fd = attrib_trace_fd(d->attrib);

@@ -95,10 +95,16 @@ static void status_attrib(struct json *j, const struct daemon *d)
 	json_u64(j, "proc_walks", ps.walks);
 	json_obj_begin(j, "kernel_trace");
 	json_bool(j, "active", attrib_trace_active(d->attrib));
+	json_str(j, "state", attrib_trace_state(d->attrib));
+	if (strcmp(attrib_trace_state(d->attrib), "unavailable") == 0 &&
+	    d->trace_note[0])
+		json_str(j, "why", d->trace_note);
 	json_u64(j, "records", st.trace_records);
 	json_u64(j, "joined", st.trace_joined);
 	json_u64(j, "lost", st.trace_lost);
 	json_u64(j, "malformed", st.trace_malformed);
+	json_u64(j, "foreign", st.trace_foreign);
+	json_u64(j, "unverified", st.trace_unverified);
 	json_obj_end(j);
 	json_obj_end(j);
 }

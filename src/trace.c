@@ -349,7 +349,8 @@ bad:
 	return -1;
 }
 
-static int perf_open(uint32_t id, int cpu, size_t wakeup_bytes)
+static int perf_open(uint32_t id, int cpu, size_t wakeup_bytes,
+		     bool namespaces)
 {
 	struct perf_event_attr a;
 
@@ -368,6 +369,7 @@ static int perf_open(uint32_t id, int cpu, size_t wakeup_bytes)
 	a.comm = 1;
 	a.comm_exec = 1;
 	a.task = 1;
+	a.namespaces = namespaces;
 	/* ...each ending with pid, tid and time (sample_type's TID|TIME),
 	 * to apply them in time order across the per-CPU rings. */
 	a.sample_id_all = 1;
@@ -410,7 +412,16 @@ static int trace_open_cpus(struct trace *t, const int *cpus, size_t pages,
 
 	t->ring_len = pages * t->page;
 	for (i = 0; i < t->ncpus; i++) {
-		t->cpu_fds[i] = perf_open(t->type_id, cpus[i], t->ring_len / 4);
+		t->cpu_fds[i] = perf_open(t->type_id, cpus[i], t->ring_len / 4,
+					  t->has_netns);
+		/* Namespace records need CAP_PERFMON or CAP_SYS_ADMIN (or
+		 * a kernel that has them): without, /proc answers alone. */
+		if (t->cpu_fds[i] < 0 && t->has_netns && i == 0 &&
+		    (errno == EACCES || errno == EPERM || errno == EINVAL)) {
+			t->has_netns = false;
+			t->cpu_fds[i] = perf_open(t->type_id, cpus[i],
+						  t->ring_len / 4, false);
+		}
 		if (t->cpu_fds[i] < 0) {
 			e = errno;
 			trace_close_cpus(t);
@@ -494,6 +505,7 @@ int trace_open(struct trace *t, char *err, size_t errlen)
 	for (pages = TRACE_PAGES_MAX;
 	     pages > TRACE_PAGES_MIN && pages * (size_t)n > TRACE_PAGES_TOTAL;)
 		pages /= 2;
+	t->has_netns = true;
 	/* Over the locked-memory limit (no CAP_IPC_LOCK): try smaller. */
 	while ((r = trace_open_cpus(t, cpus, pages, err, errlen)) < 0 &&
 	       errno == EPERM && pages > TRACE_PAGES_MIN)
@@ -674,6 +686,44 @@ static void trace_note_comm(struct trace *t, const uint8_t *rec, size_t len)
 	c->comm[n] = '\0';
 }
 
+bool trace_task_netns(const struct trace *t, uint32_t tid, uint64_t *ino)
+{
+	const struct trace_netns *n =
+		&t->netns[tid % (sizeof(t->netns) / sizeof(t->netns[0]))];
+
+	if (tid == 0 || n->tid != tid)
+		return false;
+	*ino = n->ino;
+	return true;
+}
+
+/*
+ * PERF_RECORD_NAMESPACES: header, u32 pid, u32 tid, u64 nr, then nr
+ * { u64 dev, inode } (the network namespace first), then the trailer.
+ */
+static void trace_note_namespaces(struct trace *t, const uint8_t *rec,
+				  size_t len)
+{
+	struct trace_netns *n;
+	uint64_t nr, time;
+	uint32_t tid;
+
+	if (len < sizeof(struct perf_event_header) + 16 + 16 + 16)
+		return;
+	memcpy(&tid, rec + 12, 4);
+	memcpy(&nr, rec + 16, 8);
+	if (nr <= NET_NS_INDEX || nr > 64 ||
+	    len < sizeof(struct perf_event_header) + 16 + nr * 16 + 16)
+		return;
+	memcpy(&time, rec + len - 8, 8);
+	n = &t->netns[tid % (sizeof(t->netns) / sizeof(t->netns[0]))];
+	if (n->tid == tid && time < n->time)
+		return;		/* an older one, from another CPU's ring */
+	n->tid = tid;
+	n->time = time;
+	memcpy(&n->ino, rec + 16 + 8 + NET_NS_INDEX * 16 + 8, 8);
+}
+
 /* PERF_RECORD_FORK: header, u32 pid, ppid, tid, ptid; a new process
  * starts with its parent's name. */
 static void trace_note_fork(struct trace *t, const uint8_t *rec, size_t len)
@@ -762,6 +812,8 @@ static int trace_drain_ring(struct trace *t, void *base,
 			trace_note_comm(t, (const uint8_t *)buf, len);
 		else if (h.type == PERF_RECORD_FORK)
 			trace_note_fork(t, (const uint8_t *)buf, len);
+		else if (h.type == PERF_RECORD_NAMESPACES)
+			trace_note_namespaces(t, (const uint8_t *)buf, len);
 		/* Others (EXIT, THROTTLE…) carry nothing for us. */
 	}
 	/* Our reads are done before the kernel may reuse the space. */

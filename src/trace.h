@@ -48,6 +48,15 @@ struct trace {
 		char comm[16];
 		uint64_t time;	/* of the record: rings are read in turn */
 	} comms[1024];
+	/* Network namespaces of tasks from PERF_RECORD_NAMESPACES (on fork,
+	 * setns, unshare), to tell our resets from those of other
+	 * namespaces even when the task is gone.  By tid. */
+	struct trace_netns {
+		uint32_t tid;
+		uint64_t ino;	/* of the task's net namespace */
+		uint64_t time;
+	} netns[1024];
+	bool has_netns;		/* the kernel gives those records */
 	/* private */
 	void **rings;		/* one per CPU; ring == rings[0] */
 	int off_type, sz_state, sz_reason;
@@ -76,6 +85,12 @@ void trace_close(struct trace *t);
  * fork) since trace_open, or NULL.  A bounded table: old entries are
  * overwritten.
  */
+/*
+ * The network namespace (its inode) a task entered last, from the
+ * kernel's records; false when none was seen (a task older than the
+ * trace, or records unavailable): ask /proc then.
+ */
+bool trace_task_netns(const struct trace *t, uint32_t tid, uint64_t *ino);
 const char *trace_comm(const struct trace *t, uint32_t pid);
 
 /* Start or stop sampling (cheap ioctls on every CPU).  0, or -1 + errno. */

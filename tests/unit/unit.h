@@ -24,5 +24,6 @@ Suite *allowlist_suite(void);
 Suite *banlist_suite(void);
 Suite *hookargs_suite(void);
 Suite *config_actions_suite(void);
+Suite *tasknet_suite(void);
 
 #endif
