@@ -7,6 +7,10 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/rstmon
 UNITDIR ?= $(PREFIX)/lib/systemd/system
+# The example hooks, where contrib/hooks' headers say they are.
+HOOKDIR ?= $(PREFIX)/libexec/rstmon
+# rstmond reads /etc/rstmon/rstmond.conf (compiled in) whatever PREFIX is.
+SYSCONFDIR ?= /etc
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
@@ -54,7 +58,7 @@ DAEMON_OBJS := $(CORE_OBJS) src/capture.o src/nftsock.o src/ruleset.o \
 	src/procscan.o src/sockdiag.o src/attrib.o src/kcounters.o \
 	src/localaddr.o src/pidinfo.o src/httpd.o src/metrics.o \
 	src/verbs_stats.o src/alerts.o src/hook.o src/actions.o \
-	src/tasknet.o
+	src/tasknet.o src/notify.o
 CTL_OBJS := src/rstmonctl.o src/ctl_status.o src/ctl_top.o src/ctl_events.o \
 	src/ctl_alerts.o
 
@@ -65,7 +69,7 @@ TOOLS := tests/tools/rstgen
 BINS := src/rstmond src/rstmonctl
 
 .PHONY: all check unit docs-check integration run install uninstall clean help deps \
-	test-build fuzz
+	test-build fuzz fuzz-build
 
 all: $(BINS)
 
@@ -84,6 +88,21 @@ tests/bench/stats_bench: tests/bench/stats_bench.o $(CORE_OBJS)
 
 tests/bench/nftset_bench: tests/bench/nftset_bench.o src/nftsock.o
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
+
+# The floor of tests/bench/throughput.sh: an NFLOG reader that only counts.
+tests/bench/nflog_count: tests/bench/nflog_count.o
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ \
+		$(shell $(PKG_CONFIG) --libs libmnl libnetfilter_log)
+
+# `make bench` (root): NFLOG throughput of rstmond next to a bare counter
+# and tcpdump (tests/bench/throughput.sh; RUNS=3, SPOOF=1 optional).
+.PHONY: bench
+bench:
+	@if [ "$$(id -u)" != 0 ]; then \
+		echo 'make bench: needs root (network namespaces)' >&2; exit 1; fi
+	@contrib/install-deps.sh bench
+	@$(MAKE) --no-print-directory $(BINS) $(TOOLS) tests/bench/nflog_count
+	tests/bench/throughput.sh
 
 tests/tools/%: tests/tools/%.c
 	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
@@ -115,34 +134,118 @@ run: deps
 	@$(MAKE) -s --no-print-directory all
 	src/rstmond -f -e - --rules rules/rstmon.nft
 
-fuzz:
-	tests/fuzz/run.sh
+# Fuzzing (clang, libFuzzer, ASan+UBSan): one tests/fuzz/fuzz_<target> per
+# parser of outside bytes (tests/fuzz/README.md).  The daemon's objects are
+# built again with clang under tests/fuzz/obj/ and archived, so that each
+# target links only what it calls.  `make fuzz` runs every target for
+# FUZZ_SECONDS (default 60) on a scratch copy of its corpus.
+FUZZ_CC ?= clang
+FUZZ_TARGETS := packet nflog sockdiag proc config control trace json httpd
+FUZZ_BINS := $(FUZZ_TARGETS:%=tests/fuzz/fuzz_%)
+FUZZ_OBJS := $(DAEMON_OBJS:src/%=tests/fuzz/obj/%)
+FUZZ_LIB := tests/fuzz/obj/librstmon.a
+FUZZ_SAN := address,undefined
+FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer -std=gnu11 -D_GNU_SOURCE \
+	$(WARN) -MMD -MP -fno-sanitize-recover=undefined
+ifeq ($(WERROR),1)
+FUZZ_CFLAGS += -Werror
+endif
 
+tests/fuzz/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(call say,FUZZCC,$@)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) \
+		-fsanitize=fuzzer-no-link,$(FUZZ_SAN) -c -o $@ $<
+
+tests/fuzz/obj/fuzz_%.o: tests/fuzz/fuzz_%.c
+	@mkdir -p $(@D)
+	$(call say,FUZZCC,$@)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) \
+		-fsanitize=fuzzer-no-link,$(FUZZ_SAN) -c -o $@ $<
+
+$(FUZZ_LIB): $(FUZZ_OBJS)
+	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
+
+tests/fuzz/fuzz_%: tests/fuzz/obj/fuzz_%.o $(FUZZ_LIB)
+	$(call say,FUZZLD,$@)$(FUZZ_CC) -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ \
+		$^ $(DAEMON_LIBS) $(CTL_LIBS)
+
+# Kept for a rebuild of one target after an edit of its harness.
+.PRECIOUS: tests/fuzz/obj/fuzz_%.o
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_TARGETS)
+
+-include $(wildcard tests/fuzz/obj/*.d)
+
+# What install puts (uninstall removes exactly these).
+RULE_FILES := rules/rstmon.nft rules/rstmon.iptables rules/rstmon.ip6tables
+HOOK_FILES := $(wildcard contrib/hooks/rstmon-*)
+CONF_FILE = $(DESTDIR)$(SYSCONFDIR)/rstmon/rstmond.conf
+
+# The example config goes to rstmond.conf when there is none (or it is the
+# same); an admin's own stays, and the example lands next to it.  The
+# system user is created only on a real install (no DESTDIR).
 install: $(BINS)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
-		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR) \
-		$(DESTDIR)$(UNITDIR)
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(DATADIR) $(DESTDIR)$(HOOKDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/rstmon $(DESTDIR)$(UNITDIR)
 	install -m 0755 src/rstmond $(DESTDIR)$(SBINDIR)/rstmond
 	install -m 0755 src/rstmonctl $(DESTDIR)$(BINDIR)/rstmonctl
 	install -m 0644 man/rstmond.8 man/rstmonctl.8 $(DESTDIR)$(MANDIR)/man8/
-	install -m 0644 rules/rstmon.nft rules/rstmon.iptables \
-		rules/rstmon.ip6tables $(DESTDIR)$(DATADIR)/
+	install -m 0644 man/rstmond.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 $(RULE_FILES) $(DESTDIR)$(DATADIR)/
+	install -m 0755 $(HOOK_FILES) $(DESTDIR)$(HOOKDIR)/
 	sed 's|@SBINDIR@|$(SBINDIR)|g; s|@DATADIR@|$(DATADIR)|g' \
 		contrib/rstmond.service > $(DESTDIR)$(UNITDIR)/rstmond.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/rstmond.service
+	@if [ ! -e $(CONF_FILE) ] || cmp -s contrib/rstmond.conf $(CONF_FILE); then \
+		echo 'install -m 0644 contrib/rstmond.conf $(CONF_FILE)'; \
+		install -m 0644 contrib/rstmond.conf $(CONF_FILE); \
+	else \
+		echo 'install -m 0644 contrib/rstmond.conf $(CONF_FILE).example'; \
+		install -m 0644 contrib/rstmond.conf $(CONF_FILE).example && \
+		echo 'install: kept $(CONF_FILE), which is not the example'; \
+	fi
+	@if [ -z '$(DESTDIR)' ] && ! getent passwd rstmon >/dev/null; then \
+		echo 'useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin rstmon'; \
+		useradd --system --user-group --no-create-home \
+			--home-dir /nonexistent --shell /usr/sbin/nologin rstmon; \
+	fi
 
+# Leaves the system user, a rstmond.conf that is not the example, and the
+# generic directories (bin, sbin, man*, the unit directory).
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/rstmond $(DESTDIR)$(BINDIR)/rstmonctl \
 		$(DESTDIR)$(MANDIR)/man8/rstmond.8 \
 		$(DESTDIR)$(MANDIR)/man8/rstmonctl.8 \
-		$(DESTDIR)$(UNITDIR)/rstmond.service
-	rm -rf $(DESTDIR)$(DATADIR)
+		$(DESTDIR)$(MANDIR)/man5/rstmond.conf.5 \
+		$(DESTDIR)$(UNITDIR)/rstmond.service \
+		$(addprefix $(DESTDIR)$(DATADIR)/,$(notdir $(RULE_FILES))) \
+		$(addprefix $(DESTDIR)$(HOOKDIR)/,$(notdir $(HOOK_FILES))) \
+		$(CONF_FILE).example
+	@if [ -e $(CONF_FILE) ] && ! cmp -s contrib/rstmond.conf $(CONF_FILE); then \
+		echo 'uninstall: kept $(CONF_FILE), which is not the example'; \
+	elif [ -e $(CONF_FILE) ]; then \
+		echo 'rm -f $(CONF_FILE)'; rm -f $(CONF_FILE); \
+	fi
+	@for d in $(DESTDIR)$(DATADIR) $(DESTDIR)$(HOOKDIR); do \
+		[ ! -d "$$d" ] || rmdir "$$d" 2>/dev/null || \
+			echo "uninstall: kept $$d, which is not empty"; \
+	done
+	@[ ! -d $(DESTDIR)$(SYSCONFDIR)/rstmon ] || \
+		rmdir $(DESTDIR)$(SYSCONFDIR)/rstmon 2>/dev/null || true
+	@if [ -z '$(DESTDIR)' ] && getent passwd rstmon >/dev/null; then \
+		echo 'uninstall: system user rstmon kept (userdel rstmon removes it)'; \
+	fi
 
 clean:
 	rm -f src/*.o src/*.d tests/unit/*.o tests/unit/*.d $(BINS) \
-		tests/unit/unit_tests $(TOOLS) tests/fuzz/fuzz_packet
+		tests/unit/unit_tests $(TOOLS) $(FUZZ_BINS)
 	rm -f tests/bench/stats_bench tests/bench/nftset_bench \
-		tests/bench/*.o tests/bench/*.d
-	rm -rf tests/fuzz/corpus-run
+		tests/bench/nflog_count tests/bench/*.o tests/bench/*.d
+	rm -rf tests/fuzz/obj tests/fuzz/corpus-run
 
 help:
 	@echo 'make             build src/rstmond and src/rstmonctl'
@@ -150,7 +253,7 @@ help:
 	@echo 'make run         install missing packages, build, load rules/rstmon.nft, run rstmond in the foreground (root)'
 	@echo 'make unit        unit tests only (no root needed)'
 	@echo 'make integration integration tests only (root)'
-	@echo 'make fuzz        fuzz the packet parser for a while (clang, libFuzzer)'
+	@echo 'make fuzz        fuzz every parser of outside bytes for a while (clang, libFuzzer; FUZZ_SECONDS=60 each)'
 	@echo 'make install     install (PREFIX=$(PREFIX), DESTDIR=)'
 	@echo 'make uninstall   remove what install put there'
 	@echo 'make clean       remove build output'

@@ -196,6 +196,8 @@ static const struct opt_desc opts[] = {
 	{ "hook-cooldown", 0, OPT_UINT, OFF(hook_cooldown), 0, 0, 86400,
 	  true, "SEC", "run at most once per alert key in SEC (default 60)",
 	  NULL },
+	{ "hook-as-root", 0, OPT_FLAG, OFF(hook_as_root), 0, 0, 1, true, NULL,
+	  "run the hook even though rstmond runs as root (no -u)", NULL },
 	{ "dry-run", 0, OPT_FLAG, OFF(dry_run), 0, 0, 1, true, NULL,
 	  "log what --ratelimit would do, do nothing", NULL },
 	{ "check", 'n', OPT_FLAG, OFF(check_only), 0, 0, 1, false, NULL,
@@ -465,9 +467,10 @@ int config_parse_text(struct config *c, const char *text, const char *name,
 	const struct opt_desc *d;
 	const char *p = text, *nl;
 	char *key, *val, *eq;
-	unsigned int lineno = 0;
+	unsigned int lineno = 0, first[NOPTS];
 	size_t len;
 
+	memset(first, 0, sizeof(first));
 	while (*p != '\0') {
 		lineno++;
 		nl = strchr(p, '\n');
@@ -499,6 +502,14 @@ int config_parse_text(struct config *c, const char *text, const char *name,
 				 key);
 			return -1;
 		}
+		/* A second value would silently win: a mistake, unless the
+		 * key is a list, which each line extends. */
+		if (d->type != OPT_LIST && first[d - opts] != 0) {
+			snprintf(err, errlen, "%s: %s is already set at line "
+				 "%u", where, key, first[d - opts]);
+			return -1;
+		}
+		first[d - opts] = lineno;
 		if (d->type == OPT_FLAG) {
 			if (strcmp(val, "yes") && strcmp(val, "no") &&
 			    strcmp(val, "true") && strcmp(val, "false")) {

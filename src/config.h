@@ -9,7 +9,7 @@
 
 #define RSTMON_VERSION "0.1.0"
 #define RSTMON_DEFAULT_GROUP 5
-#define RSTMON_DEFAULT_SOCKET "/run/rstmond.sock"
+#define RSTMON_DEFAULT_SOCKET "/run/rstmon/rstmond.sock"
 #define RSTMON_DEFAULT_CONFIG "/etc/rstmon/rstmond.conf"
 
 struct config {
@@ -49,6 +49,7 @@ struct config {
 	char allow[4096];		/* CIDRs, blank-separated (a list) */
 	char hook[1024];		/* "" = none */
 	uint64_t hook_timeout, hook_max, hook_cooldown;
+	bool hook_as_root;		/* allowed to run it as root */
 	bool dry_run;
 };
 

@@ -8,8 +8,11 @@
  * Keep only the capabilities the running daemon needs: CAP_NET_ADMIN
  * (nf_tables requests, removing its table at exit), CAP_SYS_PTRACE and
  * CAP_DAC_READ_SEARCH (reading other users' /proc/PID/fd to name socket
- * owners).  With a user name, also switch to that user.  Does nothing
- * when not running as root.  Returns 0 or -1 with a message in err.
+ * owners).  As root: the bounding set too, and with a user name, switch
+ * to that user.  Without root (systemd's AmbientCapabilities=): keep
+ * those of them it has, drop every other (ambient ones included).  Then
+ * no_new_privs, for whatever it executes.  Returns 0 or -1 with a
+ * message in err.
  */
 int privdrop(const char *user, char *err, size_t errlen);
 

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -9,7 +10,10 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
+#include <sys/un.h>
+#include <syslog.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +22,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "metrics.h"
+#include "notify.h"
 #include "privdrop.h"
 #include "ruleset.h"
 
@@ -293,7 +298,8 @@ static void keep_restart_only(struct config *nc, const struct config *old)
 		F("metrics-listen", metrics_listen),
 		F("reconcile-interval", reconcile_ms),
 		F("inventory-interval", inventory_ms),
-		F("hook", hook),
+		F("hook", hook), F("hook-as-root", hook_as_root),
+		F("trace-max-rate", trace_max_rate),
 #undef F
 	};
 	size_t i;
@@ -323,12 +329,14 @@ static void do_reload(struct daemon *d)
 	char err[1024];
 
 	d->reload = false;
+	notify("RELOADING=1");
 	if (d->sink_ok && evsink_reopen(&d->sink, err, sizeof(err)) < 0)
 		log_warnx("%s", err);
 	config_defaults(&nc);
 	if (config_from_args(&nc, d->argc, d->argv, err, sizeof(err)) != 0) {
 		log_warnx("reload: %s; keeping the running configuration",
 			  err);
+		notify("READY=1");
 		return;
 	}
 	nc.foreground = d->cfg.foreground;
@@ -340,6 +348,7 @@ static void do_reload(struct daemon *d)
 	alerts_setup(d);
 	actions_params(d);
 	log_info("reloaded %s", d->cfg.config_file);
+	notify("READY=1");
 }
 
 static int enter_netns(const char *name, char *err, size_t errlen)
@@ -487,6 +496,51 @@ static int open_attrib(struct daemon *d, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * A file rstmond creates as root but must reopen later as the -u user
+ * (the events file, at a reload after rotation): given to that user.
+ */
+static void give_to_user(const struct daemon *d, int fd)
+{
+	struct passwd *pw;
+
+	if (fd <= STDERR_FILENO || d->cfg.user[0] == '\0' || geteuid() != 0)
+		return;
+	pw = getpwnam(d->cfg.user);
+	if (pw != NULL && fchown(fd, pw->pw_uid, pw->pw_gid) < 0)
+		log_warn("chown events file to %s", d->cfg.user);
+}
+
+/*
+ * The control socket's directory (/run/rstmon by default): created when
+ * missing, and then given to the user rstmond switches to, so that it
+ * can remove its socket at exit.  A directory that exists is left alone.
+ */
+static int socket_dir(const struct config *c, char *err, size_t len)
+{
+	char dir[PATH_MAX];
+	struct passwd *pw;
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", c->socket_path);
+	slash = strrchr(dir, '/');
+	if (slash == NULL || slash == dir)
+		return 0;
+	*slash = '\0';
+	if (mkdir(dir, 0755) < 0) {
+		if (errno == EEXIST)
+			return 0;
+		snprintf(err, len, "%.900s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (c->user[0] && geteuid() == 0 && (pw = getpwnam(c->user)) &&
+	    chown(dir, pw->pw_uid, pw->pw_gid) < 0) {
+		snprintf(err, len, "chown %.900s: %s", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int setup(struct daemon *d, char *err, size_t errlen)
 {
 	struct detect_params dp;
@@ -521,6 +575,7 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 		if (evsink_open(&d->sink, d->cfg.events_path, err, errlen) < 0)
 			return -1;
 		d->sink_ok = true;
+		give_to_user(d, d->sink.fd);
 	}
 	if (d->cfg.rules_path[0]) {
 		if (ruleset_install(d->cfg.rules_path, err, errlen) < 0)
@@ -544,6 +599,8 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 		snprintf(err, errlen, "epoll: %s", strerror(errno));
 		return -1;
 	}
+	if (socket_dir(&d->cfg, err, errlen) < 0)
+		return -1;
 	if (control_open(&d->ctl, &d->loop, d->cfg.socket_path, daemon_cmds,
 			 daemon_ncmds, d, err, errlen) < 0)
 		return -1;
@@ -609,20 +666,73 @@ static int daemonize(void)
 	return pfd[1];
 }
 
-static void detach_stdio(int ready_fd)
+/*
+ * Can syslog take our lines?  glibc drops them silently when /dev/log is
+ * missing (a container, a minimal chroot): then stderr stays ours.
+ */
+static bool syslog_reachable(char *why, size_t len)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, types[2] = { SOCK_DGRAM, SOCK_STREAM }, i, e = 0;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", _PATH_LOG);
+	for (i = 0; i < 2; i++) {
+		fd = socket(AF_UNIX, types[i] | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			continue;
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+			close(fd);
+			return true;
+		}
+		e = errno;
+		close(fd);
+	}
+	snprintf(why, len, "%s: %s", _PATH_LOG, strerror(e));
+	return false;
+}
+
+static void detach_stdio(int ready_fd, bool keep_stderr)
 {
 	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 
 	if (fd >= 0) {
 		dup2(fd, STDIN_FILENO);
 		dup2(fd, STDOUT_FILENO);
-		dup2(fd, STDERR_FILENO);
+		if (!keep_stderr)
+			dup2(fd, STDERR_FILENO);
 		if (fd > STDERR_FILENO)
 			close(fd);
 	}
 	if (write(ready_fd, "", 1) < 0)
 		log_warn("readiness pipe");
 	close(ready_fd);
+}
+
+/* Was -n / --check asked for (even if the rest could not be parsed)? */
+static bool wants_check(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "-n") == 0 ||
+		    strcmp(argv[i], "--check") == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A hook runs with rstmond's uid.  Root's would be a root shell for
+ * whoever can write the hook or what it reads: refused unless asked for.
+ */
+static int hook_user_check(const struct config *c, char *err, size_t len)
+{
+	if (c->hook[0] == '\0' || c->user[0] != '\0' || c->hook_as_root ||
+	    geteuid() != 0)
+		return 0;
+	snprintf(err, len, "--hook: rstmond runs as root and would run the "
+		 "hook as root: set a user (-u, user = …) or hook-as-root = "
+		 "yes");
+	return -1;
 }
 
 int main(int argc, char **argv)
@@ -636,10 +746,13 @@ int main(int argc, char **argv)
 	d.argc = argc;
 	d.argv = argv;
 	r = config_from_args(&d.cfg, argc, argv, err, sizeof(err));
+	if (r == 0 && hook_user_check(&d.cfg, err, sizeof(err)) < 0)
+		r = -1;
 	if (r != 0) {
 		if (r < 0)
 			fprintf(stderr, "rstmond: %s\n", err);
-		return r < 0 ? 2 : 0;
+		/* -n answers yes (0) or no (1); otherwise a usage error. */
+		return r < 0 ? (wants_check(argc, argv) ? 1 : 2) : 0;
 	}
 	if (d.cfg.check_only) {
 		printf("rstmond: configuration OK\n");
@@ -664,11 +777,18 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (!d.cfg.foreground) {
-		log_init("rstmond", false, d.cfg.verbose);
-		detach_stdio(ready_fd);
+		char why[256];
+		bool sys = syslog_reachable(why, sizeof(why));
+
+		log_init("rstmond", !sys, d.cfg.verbose);
+		if (!sys)
+			log_warnx("syslog unavailable (%s): logging to stderr",
+				  why);
+		detach_stdio(ready_fd, !sys);
 	}
 	log_info("listening on NFLOG group %llu, control socket %s",
 		 (unsigned long long)d.cfg.group, d.cfg.socket_path);
+	notify("READY=1\nSTATUS=listening on NFLOG group");
 
 	while (!d.quit) {
 		if (loop_run_once(&d.loop, -1) < 0) {
@@ -683,6 +803,7 @@ int main(int argc, char **argv)
 	log_info("exiting: %llu resets, %llu lost",
 		 (unsigned long long)d.events_total,
 		 (unsigned long long)daemon_lost_total(&d));
+	notify("STOPPING=1");
 	teardown(&d);
 	return 0;
 }

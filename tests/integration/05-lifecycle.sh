@@ -33,12 +33,15 @@ assert_eq "one logging rule" 1 "$(in_a nft list chain inet rstmon output | grep 
 in_a nft delete table inet rstmon
 
 # --- argument and config errors ---------------------------------------
-expect_fail 2 "out of range" "$RSTMOND" -g 70000 -n
+# -n answers 0 (good) or 1 (bad); without it a config error is a usage
+# error (2).
+expect_fail 1 "out of range" "$RSTMOND" -g 70000 -n
+expect_fail 2 "out of range" "$RSTMOND" -g 70000 -f
 expect_fail 2 "unknown" "$RSTMOND" --no-such-flag
 expect_fail 2 "unexpected argument" "$RSTMOND" -f stray
 printf 'group = 7\nbogus = 1\n' >"$TMPD/bad.conf"
-expect_fail 2 "bad.conf:2: unknown key 'bogus'" "$RSTMOND" -c "$TMPD/bad.conf" -n
-expect_fail 2 "No such file" "$RSTMOND" -c "$TMPD/missing.conf" -n
+expect_fail 1 "bad.conf:2: unknown key 'bogus'" "$RSTMOND" -c "$TMPD/bad.conf" -n
+expect_fail 1 "No such file" "$RSTMOND" -c "$TMPD/missing.conf" -n
 printf '# ok\ngroup = 7\nrcvbuf = 4M\n' >"$TMPD/good.conf"
 "$RSTMOND" -c "$TMPD/good.conf" -n | grep -q "configuration OK" || fail "-n on a good config"
 expect_fail 2 "needs -f" "$RSTMOND" -e -

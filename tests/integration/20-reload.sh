@@ -30,9 +30,9 @@ raised() { [ "$(ctl alerts --json | jq -r '.[0].type')" = port_scan ]; }
 wait_until 10 raised || fail "no port_scan after lowering the threshold"
 
 # A bad file: refused, the running configuration stays.
-printf 'scan-ports = 10\nscan-ports = lots\n' >"$conf"
+printf 'scan-ports = 10\nalert-quiet = lots\n' >"$conf"
 ctl reload >/dev/null
-refused() { grep -q "reload: $conf:2: scan-ports: invalid value 'lots'; keeping the running configuration" "$DAEMON_LOG"; }
+refused() { grep -q "reload: $conf:2: alert-quiet: invalid value 'lots'; keeping the running configuration" "$DAEMON_LOG"; }
 wait_until 10 refused || fail "bad config not refused: $(tail -3 "$DAEMON_LOG")"
 ctl status >/dev/null || fail "daemon gone after a bad reload"
 

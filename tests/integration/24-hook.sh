@@ -39,7 +39,7 @@ os.rename(name + ".tmp", name + ".json")
 sys.stderr.write("recorded " + name + "\n")
 PYEOF
 chmod +x "$TMPD/hook.py"
-start_daemon --hook "$TMPD/hook.py $TMPD/out" --hook-timeout 1 \
+start_daemon --hook "$TMPD/hook.py $TMPD/out" --hook-as-root --hook-timeout 1 \
 	--alert-quiet 3 $RATE_ARGS
 
 scan() {

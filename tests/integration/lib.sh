@@ -142,7 +142,10 @@ wait_until() {
 start_daemon() {
 	# Not through in_a: a backgrounded function is a subshell, and $!
 	# would name the subshell instead of rstmond.
-	ip netns exec "$NS_A" "$RSTMOND" -f -g $GROUP -s "$SOCK" -e "$EVENTS" "$@" \
+	# -c /dev/null: never the host's /etc/rstmon/rstmond.conf (a test's
+	# own -c comes later and wins).
+	ip netns exec "$NS_A" "$RSTMOND" -c /dev/null -f -g $GROUP -s "$SOCK" \
+		-e "$EVENTS" "$@" \
 		>>"$DAEMON_LOG" 2>&1 &
 	DAEMON_PID=$!
 	wait_until 10 ctl status || fail "rstmond did not come up"

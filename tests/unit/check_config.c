@@ -502,6 +502,130 @@ START_TEST(t_args_twice)
 }
 END_TEST
 
+/* Every key of the file, each set away from its default, in one file. */
+START_TEST(t_text_every_key)
+{
+	fresh();
+	ck_assert_int_eq(parse("group = 7\n"
+			       "socket = /tmp/s\n"
+			       "events = /tmp/e\n"
+			       "rules = /tmp/r.nft\n"
+			       "netns = blue\n"
+			       "user = nobody\n"
+			       "rcvbuf = 1M\n"
+			       "qthreshold = 2\n"
+			       "flush-timeout = 20\n"
+			       "budget = 3\n"
+			       "reconcile-interval = 300\n"
+			       "kernel-trace = off\n"
+			       "trace-max-rate = 100\n"
+			       "inventory-interval = 400\n"
+			       "metrics-listen = 9467\n"
+			       "metrics-file = /tmp/m.prom\n"
+			       "metrics-interval = 5\n"
+			       "scan-ports = 11\n"
+			       "scan-window = 12\n"
+			       "flood-rate = 13\n"
+			       "flood-sources = 14\n"
+			       "down-window = 15\n"
+			       "down-grace = 16\n"
+			       "storm-rate = 17\n"
+			       "rate-floor = 18\n"
+			       "rate-factor = 19\n"
+			       "rate-warmup = 20\n"
+			       "alert-quiet = 21\n"
+			       "alert-summary = 22\n"
+			       "max-alerts = 23\n"
+			       "alert-log-rate = 24\n"
+			       "ratelimit = yes\n"
+			       "ratelimit-on = port_scan\n"
+			       "ratelimit-timeout = 25\n"
+			       "ratelimit-mode = drop\n"
+			       "allow = 192.0.2.0/24\n"
+			       "hook = /bin/true arg\n"
+			       "hook-timeout = 26\n"
+			       "hook-max = 27\n"
+			       "hook-cooldown = 28\n"
+			       "hook-as-root = yes\n"
+			       "dry-run = true\n"
+			       "verbose = 1\n"),
+			 0);
+	ck_assert_str_eq(err, "");
+	ck_assert_uint_eq(c.group, 7);
+	ck_assert_str_eq(c.socket_path, "/tmp/s");
+	ck_assert_str_eq(c.events_path, "/tmp/e");
+	ck_assert_str_eq(c.rules_path, "/tmp/r.nft");
+	ck_assert_str_eq(c.netns, "blue");
+	ck_assert_str_eq(c.user, "nobody");
+	ck_assert_uint_eq(c.rcvbuf, 1u << 20);
+	ck_assert_uint_eq(c.qthreshold, 2);
+	ck_assert_uint_eq(c.flush_ms, 20);
+	ck_assert_uint_eq(c.budget, 3);
+	ck_assert_uint_eq(c.reconcile_ms, 300);
+	ck_assert_str_eq(c.kernel_trace, "off");
+	ck_assert_uint_eq(c.trace_max_rate, 100);
+	ck_assert_uint_eq(c.inventory_ms, 400);
+	ck_assert_str_eq(c.metrics_listen, "9467");
+	ck_assert_str_eq(c.metrics_file, "/tmp/m.prom");
+	ck_assert_uint_eq(c.metrics_interval, 5);
+	ck_assert_uint_eq(c.scan_ports, 11);
+	ck_assert_uint_eq(c.scan_window, 12);
+	ck_assert_uint_eq(c.flood_rate, 13);
+	ck_assert_uint_eq(c.flood_sources, 14);
+	ck_assert_uint_eq(c.down_window, 15);
+	ck_assert_uint_eq(c.down_grace, 16);
+	ck_assert_uint_eq(c.storm_rate, 17);
+	ck_assert_uint_eq(c.rate_floor, 18);
+	ck_assert_uint_eq(c.rate_factor, 19);
+	ck_assert_uint_eq(c.rate_warmup, 20);
+	ck_assert_uint_eq(c.alert_quiet, 21);
+	ck_assert_uint_eq(c.alert_summary, 22);
+	ck_assert_uint_eq(c.max_alerts, 23);
+	ck_assert_uint_eq(c.alert_log_rate, 24);
+	ck_assert(c.ratelimit);
+	ck_assert_str_eq(c.ratelimit_on, "port_scan");
+	ck_assert_uint_eq(c.ratelimit_timeout, 25);
+	ck_assert_str_eq(c.ratelimit_mode, "drop");
+	ck_assert_str_eq(c.allow, "192.0.2.0/24");
+	ck_assert_str_eq(c.hook, "/bin/true arg");
+	ck_assert_uint_eq(c.hook_timeout, 26);
+	ck_assert_uint_eq(c.hook_max, 27);
+	ck_assert_uint_eq(c.hook_cooldown, 28);
+	ck_assert(c.hook_as_root);
+	ck_assert(c.dry_run);
+	ck_assert_int_eq(c.verbose, 1);
+	/* Command-line-only options are not keys. */
+	fresh();
+	ck_assert_int_eq(parse("config = /tmp/x\n"), -1);
+	ck_assert_str_eq(err, "test.conf:1: unknown key 'config'");
+	fresh();
+	ck_assert_int_eq(parse("check = yes\n"), -1);
+	ck_assert_str_eq(err, "test.conf:1: unknown key 'check'");
+}
+END_TEST
+
+/* A key given twice is a mistake (which value was meant?); a list key
+ * (allow) is the exception: each line extends it. */
+START_TEST(t_text_duplicates)
+{
+	fresh();
+	ck_assert_int_eq(parse("group = 5\n# x\nsocket = /a\ngroup = 6\n"), -1);
+	ck_assert_str_eq(err, "test.conf:4: group is already set at line 1");
+	fresh();
+	ck_assert_int_eq(parse("ratelimit = no\nratelimit = yes\n"), -1);
+	ck_assert_str_eq(err, "test.conf:2: ratelimit is already set at "
+			      "line 1");
+	fresh();
+	ck_assert_int_eq(parse("allow = 10.0.0.0/8\nallow = ::1\n"), 0);
+	ck_assert_str_eq(c.allow, "10.0.0.0/8 ::1");
+	/* Each parse is its own file: no memory of the previous one. */
+	fresh();
+	ck_assert_int_eq(parse("group = 5\n"), 0);
+	ck_assert_int_eq(parse("group = 6\n"), 0);
+	ck_assert_uint_eq(c.group, 6);
+}
+END_TEST
+
 Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -517,6 +641,8 @@ Suite *config_suite(void)
 	tcase_add_test(tf, t_text_no_equals);
 	tcase_add_test(tf, t_text_strings);
 	tcase_add_test(tf, t_text_long_line);
+	tcase_add_test(tf, t_text_every_key);
+	tcase_add_test(tf, t_text_duplicates);
 	suite_add_tcase(s, tf);
 	tcase_add_test(ta, t_args_basic);
 	tcase_add_test(ta, t_args_unknown);
