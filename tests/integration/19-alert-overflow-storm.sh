@@ -57,7 +57,14 @@ esac
 st() { alert_get abort_storm "$key" "$1"; }
 assert_eq "evidence owner" "$key" "$(st .evidence.owner)"
 assert_eq "evidence pid" $aborter "$(st .evidence.pid)"
-assert_eq "causes" '{"app_abort":800}' "$(st '.evidence.causes | tojson')"
+# The storm's own split counts what was attributed to this owner by name:
+# the very last aborts of a process that has exited by the time they are
+# looked up (a loaded machine) may go to "uid 1234" instead.  Every one is
+# an app_abort (status above says exactly 800).
+assert_eq "causes: app_abort only" '["app_abort"]' "$(st '.evidence.causes | keys | tojson')"
+n=$(st .evidence.causes.app_abort)
+[ "$n" -ge 780 ] && [ "$n" -le 800 ] || fail "storm evidence: $n app_abort, expected 780..800"
+log "ok: storm evidence: $n of the 800 app_abort under the owner's name"
 assert_ge "rate (10 s average)" 50 "$(st '.evidence.rate | floor')"
 assert_eq "severity" warning "$(st .severity)"
 log_full "^rstmond: alert=abort_storm state=raised owner=(aborter|\"aborter \(.*\)\") pid=$aborter rate=[0-9]+/s app_abort=[0-9]+$" >/dev/null ||
