@@ -182,7 +182,9 @@ measure() {
 	case $who in
 	rstmond*)
 		e1=$(( $(status_get .events_total) - e0 ))
-		extra="lost_total=$(status_get .lost_total),enobufs=$(status_get .capture.enobufs),trace_records=$(( $(status_get .attribution.kernel_trace.records) - tr0 ))"
+		extra=$(ctl status --json | jq -r --argjson t "$tr0" \
+			'"lost_total=\(.lost_total),enobufs=\(.capture.enobufs)" +
+			",trace_records=\(.attribution.kernel_trace.records - $t)"')
 		stop_consumer "$who" ;;
 	nflog_count)
 		stop_consumer "$who"
@@ -192,7 +194,8 @@ measure() {
 	tcpdump)
 		stop_consumer "$who"
 		e1=$(awk '/packets captured/ { print $1 }' "$TMPD/out")
-		extra="kernel_dropped=$(awk '/dropped by kernel/ { print $1 }' "$TMPD/out")" ;;
+		extra=$(awk '/dropped by kernel/ { print "kernel_dropped=" $1 }' \
+			"$TMPD/out") ;;
 	esac
 	[ -n "$e1" ] || fail "$who: no count in its output: $(cat "$TMPD/out")"
 	[ "$e1" -gt 0 ] || fail "$who received nothing"
@@ -204,10 +207,14 @@ measure() {
 
 # --- the machine ----------------------------------------------------------
 echo "# rstmon NFLOG throughput, $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), kernel $(uname -r)"
+echo "machine: $(nproc) CPUs," \
+	"$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)," \
+	"kernel $(uname -r)"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); nice $(nice)"
-echo "rstmond $("$RSTMOND" -V 2>&1 | head -1); $(tcpdump --version 2>&1 | head -2 | tr '\n' ' ')"
-echo "RUNS=$RUNS DURATION=${DURATION}s RATES=\"$RATES\" SPOOF=$SPOOF; SYNs from B to ports 20000-20999 of A"
+echo "$("$RSTMOND" -V 2>&1 | head -1);" \
+	"$(tcpdump --version 2>&1 | head -2 | tr '\n' ' ')"
+echo "RUNS=$RUNS DURATION=${DURATION}s RATES=\"$RATES\" SPOOF=$SPOOF;" \
+	"SYNs from B to ports 20000-20999 of A"
 echo
 
 : >"$RESULTS"
@@ -286,17 +293,20 @@ for mode in $RATES; do
 done
 echo
 echo "Per run (extra counters):"
-awk '{ printf "  %-7s %-12s run %s: logged %s received %s %s\n", $1, $2, $3, $4, $6, $9 }' "$RESULTS"
+awk '{ printf "  %-7s %-12s run %s: logged %s received %s %s\n",
+	$1, $2, $3, $4, $6, $9 }' "$RESULTS"
 echo
 
 # --- the targets ----------------------------------------------------------
 US='$7 / 1e3 / $6'
 LOST='$4 - $6'
-check() {	# check TEXT COND: print met / NOT met
-	if awk "BEGIN { exit !($2) }"; then
-		printf '  met:     %s\n' "$1"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
+secs() { awk -v v="$1" 'BEGIN { printf "%.3f", v / 1e9 }'; }
+check() {	# check TEXT DETAIL COND: print met / NOT met
+	if awk "BEGIN { exit !($3) }"; then
+		printf '  met:     %s %s\n' "$1" "$2"
 	else
-		printf '  NOT met: %s\n' "$1"
+		printf '  NOT met: %s %s\n' "$1" "$2"
 	fi
 }
 # The highest rate: max when measured, else the largest fixed one.
@@ -314,17 +324,18 @@ targets() {
 	echo "Targets (loss: worst run; CPU: medians):"
 	rl=$(worst "$top" rstmond "$LOST"); fl=$(worst "$top" nflog_count "$LOST")
 	ru=$(med "$top" rstmond "$US"); fu=$(med "$top" nflog_count "$US")
-	check "rate $top: rstmond loses 0 (worst run: $rl)" "$rl <= 0"
-	check "rate $top: rstmond loses no more than the floor ($rl vs $fl)" \
-		"$rl <= $fl || $rl <= 0"
-	check "rate $top: rstmond CPU/event <= 1.5 x floor's ($ru vs $fu us, $(awk -v a="$ru" -v b="$fu" 'BEGIN { printf "%.2fx", a / b }'))" \
-		"$ru <= 1.5 * $fu"
+	check "rate $top: rstmond loses 0" "(worst run: $rl)" "$rl <= 0"
+	check "rate $top: rstmond loses no more than the floor" \
+		"($rl vs $fl)" "$rl <= $fl || $rl <= 0"
+	check "rate $top: rstmond CPU/event <= 1.5 x floor's" \
+		"($ru vs $fu us, $(ratio "$ru" "$fu"))" "$ru <= 1.5 * $fu"
 	for mode in $RATES; do
 		[ "$mode" = 100000 ] || continue
 		rl=$(worst 100000 rstmond "$LOST")
 		rc=$(med 100000 rstmond '$7'); tc=$(med 100000 tcpdump '$7')
-		check "rate 100000: rstmond loses 0 (worst run: $rl)" "$rl <= 0"
-		check "rate 100000: rstmond less CPU than tcpdump ($(awk -v v="$rc" 'BEGIN { printf "%.3f", v / 1e9 }') vs $(awk -v v="$tc" 'BEGIN { printf "%.3f", v / 1e9 }') s)" \
+		check "rate 100000: rstmond loses 0" "(worst run: $rl)" "$rl <= 0"
+		check "rate 100000: rstmond less CPU than tcpdump" \
+			"($(secs "$rc") vs $(secs "$tc") s, $(ratio "$rc" "$tc"))" \
 			"$rc < $tc"
 	done
 	echo
@@ -383,14 +394,21 @@ callgrind_report() {
 	path_ev=$CG_EVENTS
 
 	full=$(cg_total full); idle=$(cg_total idle); path=$(cg_total path)
-	echo "rstmond under callgrind: $CG_COUNT resets at ${CG_RATE}/s (kernel trace auto: on below --trace-max-rate)"
-	printf '  %-52s %14s\n' "instructions, flood run ($full_ev resets, lost_total $full_lost)" "$full"
+	echo "rstmond under callgrind: $CG_COUNT resets at ${CG_RATE}/s" \
+		"(kernel trace auto: on below --trace-max-rate)"
+	printf '  %-52s %14s\n' \
+		"instructions, flood run ($full_ev resets, lost $full_lost)" \
+		"$full"
 	printf '  %-52s %14s\n' "instructions, idle run of the same length" "$idle"
-	printf '  %-52s %14.0f\n' "per reset, whole daemon (flood - idle) / resets" \
-		"$(awk -v a="$full" -v b="$idle" -v n="$full_ev" 'BEGIN { print (a - b) / n }')"
-	printf '  %-52s %14.0f\n' "per reset, whole daemon without subtraction" \
+	printf '  %-52s %14.0f\n' \
+		"per reset, whole daemon (flood - idle) / resets" \
+		"$(awk -v a="$full" -v b="$idle" -v n="$full_ev" \
+			'BEGIN { print (a - b) / n }')"
+	printf '  %-52s %14.0f\n' \
+		"per reset, whole daemon without subtraction" \
 		"$(awk -v a="$full" -v n="$full_ev" 'BEGIN { print a / n }')"
-	printf '  %-52s %14.0f\n' "per reset, capture_drain + attrib_trace_drain only" \
+	printf '  %-52s %14.0f\n' \
+		"per reset, capture_drain + attrib_trace_drain only" \
 		"$(awk -v a="$path" -v n="$path_ev" 'BEGIN { print a / n }')"
 	echo
 	echo "Costliest functions on the per-event path (self instructions, % of the path):"
@@ -399,6 +417,25 @@ callgrind_report() {
 		d >= 3 && $1 ~ /^[0-9,]+$/ && !/PROGRAM TOTALS/' |
 		sed 's/ \[[^]]*\]$//; s|\./[a-z-]*/\./[a-z-]*/||' | head -12 |
 		sed 's/^ */  /'
+	echo
+	echo "Stages of that path (inclusive: the function and what it calls):"
+	callgrind_annotate --inclusive=yes --threshold=100 "$TMPD/cg.path" \
+		2>/dev/null | awk -v n="$path_ev" -v tot="$path" '
+	BEGIN {
+		split("capture_input packet_parse_nflog attrib_batch " \
+		      "attrib_trace_drain inventory_conn stats_add " \
+		      "detect_event events_format evsink_line", w, " ")
+		for (i in w) want[w[i]] = 1
+	}
+	$1 ~ /^[0-9,]+$/ {
+		l = $0; sub(/ \[[^]]*\]$/, "", l); sub(/.*:/, "", l)
+		c = $1; gsub(/,/, "", c)
+		if (l in want && !(l in seen)) {
+			seen[l] = 1
+			printf "  %-20s %8.0f instructions/reset %6.1f%%\n",
+				l, c / n, 100 * c / tot
+		}
+	}'
 	echo
 }
 if [ "$CALLGRIND" = 1 ]; then
