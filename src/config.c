@@ -105,7 +105,7 @@ static const struct opt_desc opts[] = {
 	{ "rcvbuf", 0, OPT_SIZE, OFF(rcvbuf), 0, 65536, 1ull << 30, true,
 	  "BYTES", "netlink receive buffer, K/M suffix (default 8M)", NULL },
 	{ "qthreshold", 0, OPT_UINT, OFF(qthreshold), 0, 1, 1000, true, "N",
-	  "resets per NFLOG batch (default 64)", NULL },
+	  "resets per NFLOG batch (default 1000)", NULL },
 	{ "flush-timeout", 0, OPT_UINT, OFF(flush_ms), 0, 10, 100, true, "MS",
 	  "kernel flush timeout of a partial batch (default 10)", NULL },
 	{ "budget", 0, OPT_UINT, OFF(budget), 0, 1, 100000, true, "N",
@@ -241,7 +241,7 @@ void config_defaults(struct config *c)
 	snprintf(c->socket_path, sizeof(c->socket_path), "%s",
 		 RSTMON_DEFAULT_SOCKET);
 	c->rcvbuf = 8u << 20;
-	c->qthreshold = 64;
+	c->qthreshold = 1000;
 	c->flush_ms = 10;
 	c->budget = 256;
 	c->reconcile_ms = 1000;

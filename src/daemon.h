@@ -57,6 +57,7 @@ struct daemon {
 	uint64_t start_mono_ms;
 	struct timespec start_wall;
 	uint64_t now_ms;	/* monotonic, refreshed each wakeup */
+	int64_t now_wall;	/* epoch seconds, refreshed each wakeup */
 	uint64_t reconciled_ms;	/* last counter reconciliation */
 
 	uint64_t events_total;	/* resets received and parsed */

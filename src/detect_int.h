@@ -89,6 +89,10 @@ struct detect {
 	struct ovf_entry ovf[OVF_SLOTS];
 	struct storm_entry storm[STORM_SLOTS];
 	struct secring flood[WIN10];	/* closed-port resets */
+	/* The flood ring's sum of the 9 seconds before flood_past_sec,
+	 * made once per second: the ring's past never changes. */
+	uint64_t flood_past_sec;
+	uint64_t flood_past;
 	bool flood_on;		/* a flood by rate and sources, last tick */
 	struct secring flood_held[WIN10];
 	uint64_t flood_held_ms;

@@ -267,14 +267,19 @@ static bool flood_event(struct detect *d, uint64_t now_ms,
 
 	if (e->cause != CAUSE_CLOSED_PORT)
 		return false;
-	n = secring_sum(d->flood, WIN10, sec, WIN10, 0);
 	secring_add(d->flood, WIN10, sec, 1);
 	if (d->flood_on)
 		return true;
 	/* Another detector's already (a dead service's): not to hold. */
 	if (claimed)
 		return false;
-	if (n + 1 < claim_at(d, d->p.flood_rate)) {
+	/* The last 10 s with this reset: the past once per second. */
+	if (d->flood_past_sec != sec + 1) {
+		d->flood_past = secring_sum(d->flood, WIN10, sec, WIN10 - 1, 1);
+		d->flood_past_sec = sec + 1;
+	}
+	n = d->flood_past + secring_sum(d->flood, WIN10, sec, 1, 0);
+	if (n < claim_at(d, d->p.flood_rate)) {
 		secring_add(d->flood_free, WIN10, sec, 1);
 		return false;
 	}

@@ -17,10 +17,17 @@ struct event_extra {
 	const struct attribution *at;	/* NULL when not attributed */
 };
 
+/* Room for the longest event line and its NUL. */
+#define EVENTS_LINE_MAX 8192
+
 /*
- * Append the event's JSON object (no newline) to j.  Pure.  Field names
- * are the interface contract of DESIGN.md; absent when unknown.
+ * The event's JSON object (no newline) into buf, which holds
+ * EVENTS_LINE_MAX bytes; returns its length.  Pure.  Field names are the
+ * interface contract of DESIGN.md; absent when unknown.
  */
+size_t events_line(char *buf, const struct rst_event *ev,
+		   const struct event_extra *x);
+/* The same, appended to j as a value. */
 void events_format(struct json *j, const struct rst_event *ev,
 		   const struct event_extra *x);
 

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "hash.h"
 #include "inventory.h"
 
 static const uint8_t v4mapped_prefix[12] = { 0, 0, 0, 0, 0, 0,
@@ -216,21 +217,19 @@ bool inventory_port_listening(const struct inventory *inv, uint8_t family,
 	return false;
 }
 
+/* The tuple's hash: the table is ours, not an attack surface (only
+ * sockets of this host enter it), so speed matters more than keys. */
 static uint32_t conn_hash(uint8_t family, const uint8_t *local, uint16_t lport,
 			  const uint8_t *remote, uint16_t rport)
 {
-	/* FNV-1a over the tuple; the table is ours, not an attack surface
-	 * (only sockets of this host enter it). */
-	uint32_t h = 2166136261u;
-	size_t i, n = alen(family);
+	uint64_t l[2] = { 0, 0 }, r[2] = { 0, 0 }, h;
 
-	for (i = 0; i < n; i++) {
-		h = (h ^ local[i]) * 16777619u;
-		h = (h ^ remote[i]) * 16777619u;
-	}
-	h = (h ^ lport) * 16777619u;
-	h = (h ^ rport) * 16777619u;
-	return h ^ family;
+	memcpy(l, local, alen(family));
+	memcpy(r, remote, alen(family));
+	h = hash_pair(l[0] ^ hash_rotl(l[1], 17) ^ ((uint64_t)lport << 48),
+		      r[0] ^ hash_rotl(r[1], 29) ^ ((uint64_t)rport << 48) ^
+		      family);
+	return (uint32_t)(h >> 32) | 1;	/* never 0, the free tag */
 }
 
 static bool conn_is(const struct conn *c, uint8_t family,
@@ -239,43 +238,54 @@ static bool conn_is(const struct conn *c, uint8_t family,
 {
 	size_t n = alen(family);
 
-	return c->used && c->family == family && c->lport == lport &&
+	return c->family == family && c->lport == lport &&
 	       c->rport == rport && memcmp(c->local, local, n) == 0 &&
 	       memcmp(c->remote, remote, n) == 0;
 }
 
-#define CONN_PROBES 16
+/* First slot of the tag's group. */
+static unsigned int conn_group(uint32_t tag)
+{
+	return (tag >> 1) * INV_CONN_WAYS & (INV_CONNS - 1);
+}
 
 struct conn *inventory_conn_add(struct inventory *inv,
 				const struct sockinfo *si, uint64_t now_ms)
 {
 	uint8_t family = si->family, local[16], remote[16];
-	struct conn *c, *victim = NULL;
-	uint32_t h;
-	unsigned int i;
+	struct conn *c;
+	unsigned int g, i, victim = INV_CONNS;
+	uint32_t tag;
 
 	memcpy(local, si->src, 16);
 	memcpy(remote, si->dst, 16);
 	inventory_unmap(&family, local, remote);
-	h = conn_hash(family, local, si->sport, remote, si->dport);
-	for (i = 0; i < CONN_PROBES; i++) {
-		c = &inv->conns[(h + i) & (INV_CONNS - 1)];
-		if (conn_is(c, family, local, si->sport, remote, si->dport))
+	tag = conn_hash(family, local, si->sport, remote, si->dport);
+	g = conn_group(tag);
+	for (i = g; i < g + INV_CONN_WAYS; i++) {
+		if (inv->conn_tag[i] == tag &&
+		    conn_is(&inv->conns[i], family, local, si->sport, remote,
+			    si->dport)) {
+			c = &inv->conns[i];
 			goto fill;
-		if (!c->used) {
-			if (victim == NULL || victim->used)
-				victim = c;
-		} else if (victim == NULL ||
-			   (victim->used && c->last_ms < victim->last_ms)) {
-			victim = c;
+		}
+		if (inv->conn_tag[i] == 0) {
+			if (victim == INV_CONNS || inv->conn_tag[victim] != 0)
+				victim = i;
+		} else if (victim == INV_CONNS ||
+			   (inv->conn_tag[victim] != 0 &&
+			    inv->conns[i].last_ms <
+				    inv->conns[victim].last_ms)) {
+			victim = i;
 		}
 	}
-	/* Not present: take a free slot or evict the stalest probed. */
-	c = victim;
-	if (c->used)
+	/* Not present: take a free slot or evict the group's stalest. */
+	if (inv->conn_tag[victim] != 0)
 		inv->conns_evicted++;
 	else
 		inv->nconns++;
+	inv->conn_tag[victim] = tag;
+	c = &inv->conns[victim];
 	memset(c, 0, sizeof(*c));
 	c->used = true;
 	c->family = family;
@@ -283,6 +293,7 @@ struct conn *inventory_conn_add(struct inventory *inv,
 	memcpy(c->remote, remote, alen(family));
 	c->lport = si->sport;
 	c->rport = si->dport;
+	inv->conn_ports[c->lport / 64] |= 1ull << (c->lport % 64);
 fill:
 	c->state = si->state;
 	/* Timewait entries report uid and inode 0: keep what we knew. */
@@ -296,6 +307,14 @@ fill:
 
 void inventory_conns_end(struct inventory *inv)
 {
+	unsigned int i;
+
+	/* Forget the ports of evicted entries: rebuilt from the table. */
+	memset(inv->conn_ports, 0, sizeof(inv->conn_ports));
+	for (i = 0; i < INV_CONNS; i++)
+		if (inv->conn_tag[i] != 0)
+			inv->conn_ports[inv->conns[i].lport / 64] |=
+				1ull << (inv->conns[i].lport % 64);
 	inv->conn_gen++;
 }
 
@@ -305,12 +324,18 @@ const struct conn *inventory_conn(const struct inventory *inv,
 				  uint16_t rport, uint64_t now_ms,
 				  uint64_t max_age_ms)
 {
-	uint32_t h = conn_hash(family, local, lport, remote, rport);
+	uint32_t tag;
+	unsigned int g, i;
 	const struct conn *c;
-	unsigned int i;
 
-	for (i = 0; i < CONN_PROBES; i++) {
-		c = &inv->conns[(h + i) & (INV_CONNS - 1)];
+	if (!(inv->conn_ports[lport / 64] & 1ull << (lport % 64)))
+		return NULL;
+	tag = conn_hash(family, local, lport, remote, rport);
+	g = conn_group(tag);
+	for (i = g; i < g + INV_CONN_WAYS; i++) {
+		if (inv->conn_tag[i] != tag)
+			continue;
+		c = &inv->conns[i];
 		if (conn_is(c, family, local, lport, remote, rport))
 			return now_ms - c->last_ms <= max_age_ms ? c : NULL;
 	}

@@ -12,6 +12,8 @@
 
 #define INV_LISTENERS 2048
 #define INV_CONNS 16384		/* power of two */
+/* Slots per group of the connection table: one cache line of tags. */
+#define INV_CONN_WAYS 16
 
 /*
  * A listening socket, alive or remembered.  A port whose listener went
@@ -57,7 +59,20 @@ struct inventory {
 	struct listener ls[INV_LISTENERS];
 	unsigned int nls;
 	int32_t port_head[65536];
+	/*
+	 * The connection table is set-associative: a tuple lives in the
+	 * group its hash names, and each slot has a tag (hash | 1; 0: free)
+	 * so that a lookup reads one line of tags, not sixteen entries —
+	 * most resets of a flood have no connection to find.
+	 */
+	uint32_t conn_tag[INV_CONNS];
 	struct conn conns[INV_CONNS];
+	/*
+	 * Local ports with a connection in the table (a bit may outlive
+	 * its entries until the next dump's end): a flood to ports with no
+	 * connection — the usual storm — skips the table altogether.
+	 */
+	uint64_t conn_ports[65536 / 64];
 	unsigned int nconns;
 	uint64_t gen;		/* completed listener dumps */
 	uint64_t conn_gen;	/* completed connection dumps */

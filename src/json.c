@@ -285,17 +285,41 @@ void json_str(struct json *j, const char *key, const char *s)
 	json_strn(j, key, s, strlen(s));
 }
 
+/* Two digits per step from a table: numbers are most of an event line. */
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233"
+	"34353637383940414243444546474849505152535455565758596061626364656667"
+	"6869707172737475767778798081828384858687888990919293949596979899";
+
 size_t json_fmt_u64(char *out, uint64_t v)
 {
-	char tmp[21];
-	size_t n = 0, i;
+	char tmp[24], *p = tmp + sizeof(tmp);
+	uint32_t w;
+	size_t n;
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	for (i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
+	while (v >= 100000000) {	/* 64-bit division only up here */
+		w = (uint32_t)(v % 100000000);
+		v /= 100000000;
+		for (n = 0; n < 4; n++) {
+			p -= 2;
+			memcpy(p, digit_pairs + 2 * (w % 100), 2);
+			w /= 100;
+		}
+	}
+	w = (uint32_t)v;
+	while (w >= 100) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * (w % 100), 2);
+		w /= 100;
+	}
+	if (w >= 10) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * w, 2);
+	} else {
+		*--p = (char)('0' + w);
+	}
+	n = (size_t)(tmp + sizeof(tmp) - p);
+	memcpy(out, p, n);
 	out[n] = '\0';
 	return n;
 }

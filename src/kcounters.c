@@ -42,17 +42,23 @@ static int read_all(struct kcounters *k, int fd)
 		errno = EBADF;
 		return -1;
 	}
+	/*
+	 * A seq_file makes the whole text at each read, so a read that
+	 * comes back short is the end: asking again to see 0 would make it
+	 * all a second time (this runs per NFLOG batch).
+	 */
 	while (len + 1 < sizeof(k->buf)) {
-		n = pread(fd, k->buf + len, sizeof(k->buf) - 1 - len,
-			  (off_t)len);
+		size_t want = sizeof(k->buf) - 1 - len;
+
+		n = pread(fd, k->buf + len, want, (off_t)len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
-		if (n == 0)
-			break;
 		len += (size_t)n;
+		if ((size_t)n < want)
+			break;
 	}
 	k->buf[len] = '\0';
 	k->reads++;

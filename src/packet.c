@@ -1,6 +1,7 @@
 /* packet: pure parser, NFLOG message -> struct rst_event.  No I/O. */
 #include <arpa/inet.h>
 #include <endian.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -143,12 +144,69 @@ static uint32_t attr_be32(const struct nlattr *a)
 	return ntohl(mnl_attr_get_u32(a));
 }
 
+/*
+ * The exact payload length of each fixed-size NFLOG attribute; -1: a
+ * NUL-terminated string; 0: any length.  The same rules as
+ * libnetfilter_log's nflog_nlmsg_parse(), checked here in one loop
+ * without a callback per attribute: this runs once per reset.
+ */
+static const int16_t nfula_len[NFULA_MAX + 1] = {
+	[NFULA_HWTYPE] = 2,
+	[NFULA_HWLEN] = 2,
+	[NFULA_MARK] = 4,
+	[NFULA_IFINDEX_INDEV] = 4,
+	[NFULA_IFINDEX_OUTDEV] = 4,
+	[NFULA_IFINDEX_PHYSINDEV] = 4,
+	[NFULA_IFINDEX_PHYSOUTDEV] = 4,
+	[NFULA_UID] = 4,
+	[NFULA_SEQ] = 4,
+	[NFULA_SEQ_GLOBAL] = 4,
+	[NFULA_GID] = 4,
+	[NFULA_CT_INFO] = 4,
+	[NFULA_PACKET_HDR] = sizeof(struct nfulnl_msg_packet_hdr),
+	[NFULA_TIMESTAMP] = sizeof(struct nfulnl_msg_packet_timestamp),
+	[NFULA_HWADDR] = sizeof(struct nfulnl_msg_packet_hw),
+	[NFULA_PREFIX] = -1,
+};
+
+int packet_nflog_attrs(const struct nlmsghdr *nlh,
+		       const struct nlattr *attr[NFULA_MAX + 1])
+{
+	const uint8_t *p = (const uint8_t *)nlh + MNL_NLMSG_HDRLEN +
+			   MNL_ALIGN(sizeof(struct nfgenmsg));
+	/* The aligned end, as libmnl's walk (see packet.h). */
+	const uint8_t *end = (const uint8_t *)nlh + MNL_ALIGN(nlh->nlmsg_len);
+
+	while (end - p >= (ptrdiff_t)sizeof(struct nlattr)) {
+		const struct nlattr *a = (const struct nlattr *)p;
+		uint16_t type = a->nla_type & NLA_TYPE_MASK;
+		size_t len;
+
+		if (a->nla_len < sizeof(struct nlattr) ||
+		    a->nla_len > end - p)
+			break;
+		len = a->nla_len - sizeof(struct nlattr);
+		if (type <= NFULA_MAX) {
+			int want = nfula_len[type];
+
+			if (want > 0 && len != (size_t)want)
+				return -1;
+			if (want < 0 && (len == 0 ||
+					 p[sizeof(struct nlattr) + len - 1]))
+				return -1;
+			attr[type] = a;
+		}
+		p += MNL_ALIGN(a->nla_len);
+	}
+	return 0;
+}
+
 enum packet_result packet_parse_nflog(const struct nlmsghdr *nlh,
 				      const struct timespec *now,
 				      uint64_t now_mono_ns,
 				      struct rst_event *ev)
 {
-	struct nlattr *attr[NFULA_MAX + 1] = { NULL };
+	const struct nlattr *attr[NFULA_MAX + 1] = { NULL };
 	const struct nfgenmsg *nfg;
 	const struct nlattr *a;
 	enum packet_result r;
@@ -161,8 +219,7 @@ enum packet_result packet_parse_nflog(const struct nlmsghdr *nlh,
 		return PACKET_E_MSG;
 	nfg = mnl_nlmsg_get_payload(nlh);
 	family = nfg->nfgen_family;
-	/* Validates the type and length of every attribute it keeps. */
-	if (nflog_nlmsg_parse(nlh, attr) < 0)
+	if (packet_nflog_attrs(nlh, attr) < 0)
 		return PACKET_E_MSG;
 
 	/* Metadata first: the sequence number counts even if the payload

@@ -39,22 +39,52 @@ static uint64_t mono_ms(void)
 	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
 }
 
-/* "redis-server (redis-server.service)", "redis-server", "uid 1000". */
-static void owner_label(const struct attribution *at, char *buf, size_t len)
+/* Append s, at most max bytes of it, to buf at *n; the caller's sizes
+ * keep it within buf.  (snprintf here cost more than the statistics.) */
+static void label_put(char *buf, size_t *n, const char *s, size_t max)
 {
-	/* Labels are bounded (STATS_OWNER_LEN): a long unit is cut. */
-	if (at->has_pid && at->owner.unit[0])
-		snprintf(buf, len, "%s (%.45s)", at->owner.comm,
-			 at->owner.unit);
-	else if (at->has_pid && at->owner.container[0])
-		snprintf(buf, len, "%s (container %.32s)", at->owner.comm,
-			 at->owner.container);
-	else if (at->has_pid)
-		snprintf(buf, len, "%s", at->owner.comm);
-	else if (at->user != NULL)
-		snprintf(buf, len, "user %s", at->user);
-	else
-		snprintf(buf, len, "uid %u", at->uid);
+	size_t k = strnlen(s, max);
+
+	memcpy(buf + *n, s, k);
+	*n += k;
+}
+
+#define LABEL_LIT(buf, n, s) label_put((buf), (n), (s), sizeof(s) - 1)
+
+/* "redis-server (redis-server.service)", "redis-server", "uid 1000".
+ * Labels are bounded (STATS_OWNER_LEN): a long unit is cut. */
+static void owner_label(const struct attribution *at,
+			char buf[STATS_OWNER_LEN])
+{
+	const struct proc_owner *o = &at->owner;
+	char num[24];
+	size_t n = 0;
+
+	/* comm, " (", unit, ")", NUL; comm, " (container ", id, ")", NUL */
+	_Static_assert(sizeof(o->comm) - 1 + 2 + 45 + 1 + 1 <= STATS_OWNER_LEN &&
+			       sizeof(o->comm) - 1 + 12 + 32 + 1 + 1 <=
+				       STATS_OWNER_LEN,
+		       "owner label may not fit");
+	if (at->has_pid) {
+		label_put(buf, &n, o->comm, sizeof(o->comm) - 1);
+		if (o->unit[0]) {
+			LABEL_LIT(buf, &n, " (");
+			label_put(buf, &n, o->unit, 45);
+			LABEL_LIT(buf, &n, ")");
+		} else if (o->container[0]) {
+			LABEL_LIT(buf, &n, " (container ");
+			label_put(buf, &n, o->container, 32);
+			LABEL_LIT(buf, &n, ")");
+		}
+	} else if (at->user != NULL) {
+		LABEL_LIT(buf, &n, "user ");
+		label_put(buf, &n, at->user, STATS_OWNER_LEN - 6);
+	} else {
+		LABEL_LIT(buf, &n, "uid ");
+		json_fmt_u64(num, at->uid);
+		label_put(buf, &n, num, sizeof(num));
+	}
+	buf[n] = '\0';
 }
 
 static void detect_feed(struct daemon *d, const struct rst_event *ev,
@@ -62,6 +92,7 @@ static void detect_feed(struct daemon *d, const struct rst_event *ev,
 			const struct stats_key *k)
 {
 	struct detect_event e;
+	size_t n;
 
 	e.family = ev->family;
 	memcpy(e.remote, ev->remote, sizeof(e.remote));
@@ -70,13 +101,15 @@ static void detect_feed(struct daemon *d, const struct rst_event *ev,
 	e.has_owner = k->has_owner;
 	memcpy(e.owner, k->owner, sizeof(e.owner));
 	e.owner_pid = at->has_pid ? at->owner.pid : 0;
-	e.wall = (int64_t)time(NULL);
+	e.wall = d->now_wall;
 	e.had_listener = at->has_last_owner;
 	e.gone_wall = at->last_seen;
 	e.gone_ms = at->last_gone_ms;
 	memcpy(e.last_comm, at->last.comm, sizeof(e.last_comm));
 	e.last_pid = at->last.pid;
-	snprintf(e.last_unit, sizeof(e.last_unit), "%.63s", at->last.unit);
+	n = strnlen(at->last.unit, sizeof(e.last_unit) - 1);
+	memcpy(e.last_unit, at->last.unit, n);
+	e.last_unit[n] = '\0';
 	e.backlog = at->backlog;
 	e.queue = at->queue;
 	detect_event(d->detect, d->now_ms, &e);
@@ -93,7 +126,7 @@ static void stats_feed(struct daemon *d, const struct rst_event *ev,
 	k.cause = at->cause;
 	k.has_owner = at->has_uid || at->has_pid;
 	if (k.has_owner)
-		owner_label(at, k.owner, sizeof(k.owner));
+		owner_label(at, k.owner);
 	else
 		k.owner[0] = '\0';
 	stats_add(d->stats, d->now_ms, &k);
@@ -106,8 +139,8 @@ static void on_attributed(const struct rst_event *ev,
 {
 	struct daemon *d = arg;
 	struct event_extra x = { NULL, at };
-	char line[4096];
-	struct json j;
+	char line[EVENTS_LINE_MAX + 1];
+	size_t n;
 
 	d->events_total++;
 	d->causes[at->cause]++;
@@ -121,19 +154,14 @@ static void on_attributed(const struct rst_event *ev,
 	    !control_has_followers(&d->ctl))
 		return;
 	x.ifname = ifcache_name(&d->ifc, ev->oif, d->now_ms);
-	json_init_fixed(&j, line, sizeof(line));
-	events_format(&j, ev, &x);
-	if (!json_ok(&j))
-		return;
+	n = events_line(line, ev, &x);
 	if (d->sink_ok)
-		evsink_line(&d->sink, line, j.len);
+		evsink_line(&d->sink, line, n);
 	if (log_verbose() >= 2)
 		log_debug("reset %s", line);
 	if (control_has_followers(&d->ctl)) {
-		json_raw(&j, "\n", 1);
-		if (json_ok(&j))
-			control_broadcast(&d->ctl, line, j.len,
-					  FOLLOWER_BACKLOG);
+		line[n] = '\n';
+		control_broadcast(&d->ctl, line, n + 1, FOLLOWER_BACKLOG);
 	}
 }
 
@@ -420,6 +448,7 @@ static void on_wake(void *arg)
 	struct daemon *d = arg;
 
 	d->now_ms = mono_ms();
+	d->now_wall = (int64_t)time(NULL);
 }
 
 static int setup_loop(struct daemon *d, char *err, size_t errlen)

@@ -179,7 +179,7 @@ int main(int argc, char **argv)
 	};
 	/* rstmond's defaults (src/config.c). */
 	long long rcvbuf = 8 << 20;
-	unsigned long group = 5, qthresh = 64, flush_ms = 10, budget = 256;
+	unsigned long group = 5, qthresh = 1000, flush_ms = 10, budget = 256;
 	struct counts c = { 0 };
 	struct epoll_event ev;
 	struct mnl_socket *nl;

@@ -27,12 +27,15 @@
 #   RUNS=3 DURATION=10 RATES="max 20000 100000" SPOOF=0 (1: --rand-src)
 #   CALLGRIND=1 CG_COUNT=20000 CG_RATE=5000
 #   PERF=1 (a last flood at the highest rate under perf record -g)
+#   PERF_CONSUMER=rstmond (or rstmond-noev); PERF_KEEP=FILE keeps perf.data
 #   QUIET_WAIT=2400 (before the first sample and before each one, wait
 #   for this project's fuzzers, tests/fuzz/fuzz_*, to end, polling every
 #   30 s, up to that many seconds in all; 0: do not; a sample taken while
 #   one runs is marked busy)
 #   CONSUMERS="nflog_count tcpdump rstmond"; also rstmond-noev: rstmond
 #   without -e, to see what the JSON line per reset costs
+#   RSTMOND_ARGS, COUNT_ARGS: more options for rstmond and nflog_count
+#   (e.g. "--qthreshold 256"), to measure a setting
 . "$(dirname "$0")/../integration/lib.sh"
 
 RUNS=${RUNS:-3}
@@ -48,6 +51,9 @@ NFLOG_COUNT=${NFLOG_COUNT:-$TOP/tests/bench/nflog_count}
 # "As fast as possible" still stops at this many packets.
 MAX_COUNT=${MAX_COUNT:-20000000}
 CONSUMERS=${CONSUMERS:-nflog_count tcpdump rstmond}
+RSTMOND_ARGS=${RSTMOND_ARGS:-}
+PERF_CONSUMER=${PERF_CONSUMER:-rstmond}
+COUNT_ARGS=${COUNT_ARGS:-}
 
 require_root
 [ -x "$NFLOG_COUNT" ] ||
@@ -121,7 +127,7 @@ start_consumer() {
 	rm -f "$SOCK"
 	case $1 in
 	nflog_count)
-		ip netns exec "$NS_A" nice -n 0 "$NFLOG_COUNT" -g $GROUP \
+		ip netns exec "$NS_A" nice -n 0 "$NFLOG_COUNT" -g $GROUP $COUNT_ARGS \
 			>"$TMPD/out" 2>&1 &
 		CPID=$!; BG_PIDS="$BG_PIDS $CPID" ;;
 	tcpdump)
@@ -130,12 +136,13 @@ start_consumer() {
 		CPID=$!; BG_PIDS="$BG_PIDS $CPID" ;;
 	rstmond)	# as start_daemon, at nice 0
 		ip netns exec "$NS_A" nice -n 0 "$RSTMOND" -c /dev/null -f \
-			-g $GROUP -s "$SOCK" -e /dev/null >>"$DAEMON_LOG" 2>&1 &
+			-g $GROUP -s "$SOCK" -e /dev/null $RSTMOND_ARGS \
+			>>"$DAEMON_LOG" 2>&1 &
 		CPID=$!; DAEMON_PID=$CPID
 		wait_until 10 ctl status || fail "rstmond did not come up" ;;
 	rstmond-noev)	# the same without the events file
 		ip netns exec "$NS_A" nice -n 0 "$RSTMOND" -c /dev/null -f \
-			-g $GROUP -s "$SOCK" >>"$DAEMON_LOG" 2>&1 &
+			-g $GROUP -s "$SOCK" $RSTMOND_ARGS >>"$DAEMON_LOG" 2>&1 &
 		CPID=$!; DAEMON_PID=$CPID
 		wait_until 10 ctl status || fail "rstmond did not come up" ;;
 	esac
@@ -353,7 +360,7 @@ cg_run() {
 	ip netns exec "$NS_A" nice -n 0 valgrind --tool=callgrind -q \
 		--callgrind-out-file="$TMPD/cg.$label" "$@" \
 		"$RSTMOND" -c /dev/null -f -g $GROUP -s "$SOCK" -e /dev/null \
-		>>"$DAEMON_LOG" 2>&1 &
+		$RSTMOND_ARGS >>"$DAEMON_LOG" 2>&1 &
 	DAEMON_PID=$!
 	wait_until 120 ctl status || fail "rstmond under callgrind did not come up"
 	sleep 2
@@ -424,7 +431,7 @@ callgrind_report() {
 	BEGIN {
 		split("capture_input packet_parse_nflog attrib_batch " \
 		      "attrib_trace_drain inventory_conn stats_add " \
-		      "detect_event events_format evsink_line", w, " ")
+		      "detect_event events_line evsink_line", w, " ")
 		for (i in w) want[w[i]] = 1
 	}
 	$1 ~ /^[0-9,]+$/ {
@@ -447,8 +454,8 @@ fi
 # paused: a separate flood, so that sampling skews none of the above.
 [ "$PERF" = 1 ] && command -v perf >/dev/null || exit 0
 wait_quiet
-log "perf: rstmond during a flood at rate $top"
-start_consumer rstmond
+log "perf: $PERF_CONSUMER during a flood at rate $top"
+start_consumer "$PERF_CONSUMER"
 perf record -q -g -F 2000 -o "$TMPD/perf.data" -p "$CPID" \
 	-- sleep $(( DURATION + 2 )) >/dev/null 2>&1 &
 perf_pid=$!; BG_PIDS="$BG_PIDS $perf_pid"
@@ -456,8 +463,9 @@ sleep 0.5
 flood "$top"
 wait "$perf_pid" || log "warning: perf record exited with $?"
 BG_PIDS=${BG_PIDS% $perf_pid}
-stop_consumer rstmond
-echo "perf record -g -p (rstmond, $DURATION s at rate $top): self %, top symbols"
+stop_consumer "$PERF_CONSUMER"
+[ -z "${PERF_KEEP:-}" ] || cp "$TMPD/perf.data" "$PERF_KEEP"
+echo "perf record -g -p ($PERF_CONSUMER, $DURATION s at rate $top): self %, top symbols"
 perf report -i "$TMPD/perf.data" --no-children --sort symbol --stdio \
 	-g none --percent-limit 1 2>/dev/null |
-	awk '/^ +[0-9.]+%/ { printf "  %7s %s %s\n", $1, $2, $3 }' | head -15
+	awk '/^ +[0-9.]+%/ { printf "  %7s %s %s\n", $1, $2, $3 }' | head -${PERF_TOP:-15}

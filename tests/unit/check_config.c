@@ -110,7 +110,7 @@ START_TEST(t_defaults)
 	ck_assert_str_eq(c.socket_path, RSTMON_DEFAULT_SOCKET);
 	ck_assert_uint_eq(c.group, 5);
 	ck_assert_uint_eq(c.rcvbuf, 8u << 20);
-	ck_assert_uint_eq(c.qthreshold, 64);
+	ck_assert_uint_eq(c.qthreshold, 1000);
 	ck_assert_uint_eq(c.flush_ms, 10);
 	ck_assert_uint_eq(c.budget, 256);
 	ck_assert_uint_eq(c.reconcile_ms, 1000);

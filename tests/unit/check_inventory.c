@@ -247,6 +247,39 @@ START_TEST(t_conn_bounded)
 }
 END_TEST
 
+/* Half the capacity fits: every tuple added is found again, the newest
+ * entry always, and a tuple never added is not. */
+START_TEST(t_conn_found_after_churn)
+{
+	struct sockinfo c = sock(AF_INET, "10.0.0.1", 1, "10.0.0.2", 1, 1, 1);
+	uint8_t l[16], r[16];
+	unsigned int i, found = 0;
+
+	addr(AF_INET, "10.0.0.1", l);
+	addr(AF_INET, "10.0.0.2", r);
+	for (i = 0; i < INV_CONNS / 2; i++) {
+		c.sport = (uint16_t)(1024 + i);
+		inventory_conn_add(inv, &c, 100);
+	}
+	for (i = 0; i < INV_CONNS / 2; i++)
+		found += inventory_conn(inv, AF_INET, l, (uint16_t)(1024 + i),
+					r, 1, 100, 10) != NULL;
+	/* A group may overflow (16 ways): evictions lose a few. */
+	ck_assert_uint_ge(found + inv->conns_evicted, INV_CONNS / 2);
+	ck_assert_uint_ge(found, INV_CONNS / 2 - INV_CONNS / 64);
+	ck_assert_ptr_null(inventory_conn(inv, AF_INET, l, 80, r, 2, 100, 10));
+	/* Many more: the last one added is always there. */
+	for (i = 0; i < 2 * INV_CONNS; i++) {
+		c.sport = (uint16_t)(20000 + i % 40000);
+		c.dport = (uint16_t)(2 + i / 40000);
+		inventory_conn_add(inv, &c, 200 + i);
+		ck_assert_ptr_nonnull(inventory_conn(inv, AF_INET, l, c.sport,
+						     r, c.dport, 200 + i, 10));
+	}
+	ck_assert_uint_le(inv->nconns, INV_CONNS);
+}
+END_TEST
+
 Suite *inventory_suite(void)
 {
 	Suite *s = suite_create("inventory");
@@ -261,6 +294,7 @@ Suite *inventory_suite(void)
 	tcase_add_test(tc, t_conn_lookup);
 	tcase_add_test(tc, t_conn_v4mapped);
 	tcase_add_test(tc, t_conn_bounded);
+	tcase_add_test(tc, t_conn_found_after_churn);
 	suite_add_tcase(s, tc);
 	return s;
 }

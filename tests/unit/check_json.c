@@ -486,6 +486,31 @@ START_TEST(t_numbers)
 	ck_assert_uint_eq(json_fmt_u64(out, UINT64_MAX), 20);
 	ck_assert_str_eq(out, "18446744073709551615");
 	ck_assert_int_eq(out[21], '#');
+	/* Every length, each side of every power of ten, and at random. */
+	{
+		char want[32];
+		uint64_t p10 = 1, v;
+		int i, k;
+
+		for (i = 0; i < 20; i++, p10 *= 10)
+			for (k = -2; k <= 2; k++) {
+				v = p10 + (uint64_t)(int64_t)k;
+				snprintf(want, sizeof(want), "%llu",
+					 (unsigned long long)v);
+				ck_assert_uint_eq(json_fmt_u64(out, v),
+						  strlen(want));
+				ck_assert_str_eq(out, want);
+			}
+		srandom(3);
+		for (i = 0; i < 100000; i++) {
+			v = (uint64_t)random() << 33 ^ (uint64_t)random();
+			v >>= random() % 64;
+			snprintf(want, sizeof(want), "%llu",
+				 (unsigned long long)v);
+			json_fmt_u64(out, v);
+			ck_assert_str_eq(out, want);
+		}
+	}
 
 	json_init_fixed(&j, buf, sizeof(buf));
 	json_arr_begin(&j, NULL);

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <libmnl/libmnl.h>
+#include <libnetfilter_log/libnetfilter_log.h>
 #include <linux/if_ether.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -842,6 +843,62 @@ START_TEST(t_result_name)
 }
 END_TEST
 
+/*
+ * The attribute walk against libnetfilter_log's nflog_nlmsg_parse(), on
+ * messages with random attributes of random (often wrong) lengths, cut
+ * at random: the same verdict and the same attribute of every type.
+ */
+START_TEST(t_attrs_match_libnetfilter_log)
+{
+	static const uint16_t lens[] = { 0, 1, 2, 3, 4, 5, 8, 12, 16, 20 };
+	union {
+		char b[2048];
+		struct nlmsghdr align;
+	} u;
+	struct nlattr *lib[NFULA_MAX + 1];
+	const struct nlattr *ours[NFULA_MAX + 1];
+	struct nlmsghdr *nlh;
+	uint8_t data[64];
+	int i, k, n, rl, ro;
+
+	srandom(5);
+	for (i = 0; i < 50000; i++) {
+		memset(u.b, 0, sizeof(u.b));
+		nlh = mnl_nlmsg_put_header(u.b);
+		nlh->nlmsg_type = (NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_PACKET;
+		mnl_nlmsg_put_extra_header(nlh, sizeof(struct nfgenmsg));
+		n = (int)(random() % 8);
+		for (k = 0; k < n; k++) {
+			uint16_t len = lens[random() % 10];
+			size_t j;
+
+			for (j = 0; j < len; j++)
+				data[j] = (uint8_t)(random() % 3);
+			mnl_attr_put(nlh, (uint16_t)(random() % (NFULA_MAX + 3)),
+				     len, data);
+		}
+		/* Cut anywhere past the headers, or break one length. */
+		if (random() % 4 == 0)
+			nlh->nlmsg_len -= (uint32_t)random() %
+					  (nlh->nlmsg_len - MNL_NLMSG_HDRLEN -
+					   sizeof(struct nfgenmsg) + 1);
+		if (random() % 4 == 0 && nlh->nlmsg_len >= MNL_NLMSG_HDRLEN + 8)
+			((struct nlattr *)mnl_nlmsg_get_payload_offset(
+				 nlh, sizeof(struct nfgenmsg)))->nla_len =
+				(uint16_t)(random() % 40);
+		memset(lib, 0, sizeof(lib));
+		memset(ours, 0, sizeof(ours));
+		rl = nflog_nlmsg_parse(nlh, lib) < 0 ? -1 : 0;
+		ro = packet_nflog_attrs(nlh, ours);
+		ck_assert_int_eq(ro, rl);
+		if (rl < 0)
+			continue;
+		for (k = 0; k <= NFULA_MAX; k++)
+			ck_assert_ptr_eq(ours[k], lib[k]);
+	}
+}
+END_TEST
+
 Suite *packet_suite(void)
 {
 	Suite *s = suite_create("packet");
@@ -867,6 +924,7 @@ Suite *packet_suite(void)
 	tcase_add_test(tc, t_hostile_ipv6);
 	tcase_add_test(tc, t_no_payload);
 	tcase_add_test(tc, t_bad_u32_len);
+	tcase_add_test(tc, t_attrs_match_libnetfilter_log);
 	tcase_add_test(tc, t_short_nlmsg);
 	tcase_add_test(tc, t_attr_past_end);
 	tcase_add_test(tc, t_timestamp);

@@ -25,5 +25,6 @@ Suite *banlist_suite(void);
 Suite *hookargs_suite(void);
 Suite *config_actions_suite(void);
 Suite *tasknet_suite(void);
+Suite *events_suite(void);
 
 #endif

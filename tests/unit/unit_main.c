@@ -29,6 +29,7 @@ int main(void)
 	srunner_add_suite(sr, hookargs_suite());
 	srunner_add_suite(sr, tasknet_suite());
 	srunner_add_suite(sr, config_actions_suite());
+	srunner_add_suite(sr, events_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
