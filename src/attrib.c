@@ -96,15 +96,13 @@ struct attrib *attrib_new(const struct attrib_params *p, char *note,
 	if (a == NULL)
 		return NULL;
 	a->p = *p;
-	a->inv = malloc(sizeof(*a->inv));
+	a->inv = inventory_new();
 	a->ps = procscan_new("/proc", PROCSCAN_CAPACITY);
-	a->tj = malloc(sizeof(*a->tj));
+	a->tj = tracejoin_new(TRACE_WINDOW_NS);
 	if (a->inv == NULL || a->ps == NULL || a->tj == NULL) {
 		attrib_free(a);
 		return NULL;
 	}
-	inventory_init(a->inv);
-	tracejoin_init(a->tj, TRACE_WINDOW_NS);
 	users_init(&a->users);
 	pidinfo_init(&a->pids);
 	credits_init(&a->cr, CREDIT_MAX_AGE_MS);
@@ -699,6 +697,12 @@ void attrib_batch(struct attrib *a, const struct rst_event *evs,
 	if (n > ATTRIB_BATCH)
 		n = ATTRIB_BATCH;
 	a->rate_count += n;
+	/* Over the limit within this second: pause now rather than at the
+	 * next tick, or a storm's first second costs a record per reset. */
+	if (a->tr_ok && !a->tr_paused && a->rate_count > a->p.trace_max_rate) {
+		trace_enable(&a->tr, false);
+		a->tr_paused = true;
+	}
 	attrib_trace_drain(a);
 	credits_expire(&a->cr, now_ms);
 	for (i = 0; i < n; i++) {

@@ -79,7 +79,12 @@ static void remove_at(struct banlist *b, unsigned int i)
 unsigned int banlist_expire(struct banlist *b, uint64_t now_ms)
 {
 	unsigned int i = 0, n = 0;
+	uint64_t next = UINT64_MAX;
 
+	/* Runs every tick: walking (and so paging in) a table of
+	 * megabytes is for when a ban is due, not before. */
+	if (b->n == 0 || now_ms < b->next_expiry)
+		return 0;
 	while (i < b->cap) {
 		if (b->v[i].family != 0 && b->v[i].expires_ms <= now_ms) {
 			/* remove_at may pull a later entry into slot i:
@@ -88,8 +93,11 @@ unsigned int banlist_expire(struct banlist *b, uint64_t now_ms)
 			n++;
 			continue;
 		}
+		if (b->v[i].family != 0 && b->v[i].expires_ms < next)
+			next = b->v[i].expires_ms;
 		i++;
 	}
+	b->next_expiry = next;
 	return n;
 }
 
@@ -134,6 +142,8 @@ int banlist_add(struct banlist *b, uint64_t now_ms, const struct ban *ban)
 	b->v[i] = *ban;
 	memset(b->v[i].addr + addr_len(ban->family), 0,
 	       16 - addr_len(ban->family));
+	if (b->n == 0 || ban->expires_ms < b->next_expiry)
+		b->next_expiry = ban->expires_ms;
 	b->n++;
 	return 1;
 }

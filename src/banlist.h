@@ -23,6 +23,7 @@ struct banlist {
 	unsigned int cap;	/* a power of two, > max */
 	unsigned int max;	/* entries at most */
 	unsigned int n;
+	uint64_t next_expiry;	/* no ban expires before this (ms) */
 	uint64_t refused;	/* full of unexpired bans */
 };
 

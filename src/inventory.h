@@ -81,6 +81,8 @@ struct inventory {
 };
 
 void inventory_init(struct inventory *inv);
+/* A new, empty inventory (free() it), its pages touched only as used. */
+struct inventory *inventory_new(void);
 
 /*
  * A listener dump: begin, one add per LISTEN socket, end.  Listeners

@@ -54,6 +54,7 @@ struct procscan {
 	uint32_t *bucket;
 	struct ps_entry *e;
 	uint32_t free;
+	uint32_t fresh;		/* entries from here on never used yet */
 	uint32_t oldest, newest;
 	uint32_t count;
 
@@ -174,9 +175,10 @@ struct procscan *procscan_new(const char *proc_root, unsigned int capacity)
 	}
 	for (i = 0; i < (1u << p->hbits); i++)
 		p->bucket[i] = PS_NIL;
-	for (i = 0; i < capacity; i++)
-		p->e[i].hnext = i + 1 < capacity ? i + 1 : PS_NIL;
-	p->free = 0;
+	/* No free list threaded through the table up front: that would
+	 * make its megabytes resident before the first entry. */
+	p->free = PS_NIL;
+	p->fresh = 0;
 	p->oldest = p->newest = PS_NIL;
 	p->procdir.fd = -1;
 	p->fddir.fd = -1;
@@ -449,11 +451,16 @@ static void ps_saw(struct procscan *p, uint64_t inode)
 		}
 		lru_unlink(p, i);
 	} else {
-		if (p->free == PS_NIL)
-			ps_evict(p, p->oldest);
-		i = p->free;
-		e = &p->e[i];
-		p->free = e->hnext;
+		if (p->free == PS_NIL && p->fresh < p->capacity) {
+			i = p->fresh++;
+			e = &p->e[i];
+		} else {
+			if (p->free == PS_NIL)
+				ps_evict(p, p->oldest);
+			i = p->free;
+			e = &p->e[i];
+			p->free = e->hnext;
+		}
 		h = ps_hash(p, inode);
 		e->inode = inode;
 		e->hnext = p->bucket[h];

@@ -1,4 +1,5 @@
 /* tracejoin: pure — match NFLOG events with tracepoint records. */
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -81,6 +82,18 @@ void tracejoin_init(struct tracejoin *j, uint64_t max_age_ns)
 	memset(j, 0, sizeof(*j));
 	memset(j->bucket, 0xff, sizeof(j->bucket));
 	j->max_age_ns = max_age_ns;
+}
+
+struct tracejoin *tracejoin_new(uint64_t max_age_ns)
+{
+	/* calloc: records' pages stay out of the RSS until used. */
+	struct tracejoin *j = calloc(1, sizeof(*j));
+
+	if (j != NULL) {
+		memset(j->bucket, 0xff, sizeof(j->bucket));
+		j->max_age_ns = max_age_ns;
+	}
+	return j;
 }
 
 void tracejoin_add(struct tracejoin *j, const struct trace_record *r)

@@ -44,6 +44,8 @@ struct tracejoin {
 };
 
 void tracejoin_init(struct tracejoin *j, uint64_t max_age_ns);
+/* A new, empty one (free() it), its pages touched only as used. */
+struct tracejoin *tracejoin_new(uint64_t max_age_ns);
 void tracejoin_add(struct tracejoin *j, const struct trace_record *r);
 /*
  * Find and consume the record of this event (ev->mono_ns is its receipt
