@@ -31,6 +31,10 @@ int log_verbose(void)
 	return log_level_verbose;
 }
 
+/* Its callers take a printf format (and are checked as such). */
+static void log_vwrite(int pri, const char *fmt, va_list ap, const char *err)
+	__attribute__((format(printf, 2, 0)));
+
 static void log_vwrite(int pri, const char *fmt, va_list ap, const char *err)
 {
 	char msg[1024];

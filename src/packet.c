@@ -169,8 +169,11 @@ static const int16_t nfula_len[NFULA_MAX + 1] = {
 	[NFULA_PREFIX] = -1,
 };
 
+_Static_assert(NFULA_MAX < PACKET_NFULA_SLOTS,
+	       "PACKET_NFULA_SLOTS too small");
+
 int packet_nflog_attrs(const struct nlmsghdr *nlh,
-		       const struct nlattr *attr[NFULA_MAX + 1])
+		       const struct nlattr *attr[PACKET_NFULA_SLOTS])
 {
 	const uint8_t *p = (const uint8_t *)nlh + MNL_NLMSG_HDRLEN +
 			   MNL_ALIGN(sizeof(struct nfgenmsg));
@@ -206,7 +209,7 @@ enum packet_result packet_parse_nflog(const struct nlmsghdr *nlh,
 				      uint64_t now_mono_ns,
 				      struct rst_event *ev)
 {
-	const struct nlattr *attr[NFULA_MAX + 1] = { NULL };
+	const struct nlattr *attr[PACKET_NFULA_SLOTS] = { NULL };
 	const struct nfgenmsg *nfg;
 	const struct nlattr *a;
 	enum packet_result r;

@@ -7,10 +7,12 @@
 #include <stdint.h>
 #include <time.h>
 
-#include <linux/netfilter/nfnetlink_log.h>
-
 struct nlmsghdr;
 struct nlattr;
+
+/* Room for every NFLOG attribute type (NFULA_*): headers differ in how
+ * many they know (libnetfilter_log ships an older copy). */
+#define PACKET_NFULA_SLOTS 32
 
 #define TCPF_FIN 0x01
 #define TCPF_SYN 0x02
@@ -71,14 +73,14 @@ enum packet_result packet_parse_ip(const uint8_t *p, size_t len,
 				   struct rst_event *ev);
 
 /*
- * The attributes of an NFLOG packet message by type (attr is zeroed by
- * the caller), the last of a type winning; nlmsg_len must be at least
- * the headers'.  A malformed attribute length ends the walk, as
+ * The attributes of an NFLOG packet message by type (attr, of
+ * PACKET_NFULA_SLOTS, is zeroed by the caller), the last of a type
+ * winning; nlmsg_len must be at least the headers'.  A malformed attribute length ends the walk, as
  * mnl_attr_parse() does; a known attribute of the wrong size makes it
  * return -1, as nflog_nlmsg_parse() does.  0 otherwise.
  */
 int packet_nflog_attrs(const struct nlmsghdr *nlh,
-		       const struct nlattr *attr[NFULA_MAX + 1]);
+		       const struct nlattr *attr[PACKET_NFULA_SLOTS]);
 
 /*
  * Parse one NFULNL_MSG_PACKET message.  The message must lie within a

@@ -39,8 +39,11 @@ static void inventory_undo(void)
 		for (i = 0; i < inv->nls; i++)
 			inv->port_head[inv->ls[i].port] = -1;
 		memset(inv->ls, 0, inv->nls * sizeof(inv->ls[0]));
-		for (i = 0; i < ntouched; i++)
+		for (i = 0; i < ntouched; i++) {
+			inv->conn_tag[touched[i] - inv->conns] = 0;
 			memset(touched[i], 0, sizeof(*touched[i]));
+		}
+		memset(inv->conn_ports, 0, sizeof(inv->conn_ports));
 		inv->nls = 0;
 		inv->nconns = 0;
 		inv->gen = inv->conn_gen = 0;

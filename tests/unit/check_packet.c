@@ -855,8 +855,10 @@ START_TEST(t_attrs_match_libnetfilter_log)
 		char b[2048];
 		struct nlmsghdr align;
 	} u;
-	struct nlattr *lib[NFULA_MAX + 1];
-	const struct nlattr *ours[NFULA_MAX + 1];
+	/* NFULA_MAX here is libnetfilter_log's (its own header comes
+	 * first): the types it knows.  Ours may keep newer ones too. */
+	struct nlattr *lib[PACKET_NFULA_SLOTS];
+	const struct nlattr *ours[PACKET_NFULA_SLOTS];
 	struct nlmsghdr *nlh;
 	uint8_t data[64];
 	int i, k, n, rl, ro;
@@ -874,7 +876,7 @@ START_TEST(t_attrs_match_libnetfilter_log)
 
 			for (j = 0; j < len; j++)
 				data[j] = (uint8_t)(random() % 3);
-			mnl_attr_put(nlh, (uint16_t)(random() % (NFULA_MAX + 3)),
+			mnl_attr_put(nlh, (uint16_t)(random() % (NFULA_MAX + 8)),
 				     len, data);
 		}
 		/* Cut anywhere past the headers, or break one length. */
