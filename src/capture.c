@@ -14,6 +14,7 @@
 #include <libnetfilter_log/libnetfilter_log.h>
 
 #include "capture.h"
+#include "nlcheck.h"
 
 /* The kernel caps its batch buffer at 128 KiB; one datagram fits here. */
 #define CAPTURE_BUFLEN (128 * 1024 + 4096)
@@ -70,6 +71,10 @@ void capture_input(struct capture *c, const void *buf, size_t len,
 	struct input_ctx in = { c, now, now_mono_ns };
 
 	c->datagrams++;
+	if (!nl_datagram_ok(buf, len)) {
+		c->bad_datagrams++;
+		return;
+	}
 	/*
 	 * mnl_cb_run checks every nlmsg_len against the datagram and stops
 	 * at NLMSG_DONE, which ends each batch.  An error message in the
@@ -113,6 +118,10 @@ static int capture_config(struct capture *c, struct nlmsghdr *nlh)
 		now_both(&now, &mono);
 		in = (struct input_ctx){ c, &now, mono };
 		c->datagrams++;
+		if (!nl_datagram_ok(c->buf, (size_t)n)) {
+			c->bad_datagrams++;
+			continue;
+		}
 		ret = mnl_cb_run(c->buf, (size_t)n, seq, c->portid,
 				 capture_msg_cb, &in);
 		capture_flush(c);

@@ -48,6 +48,7 @@ struct capture {
 	uint64_t enobufs;	/* overflow episodes reported by recv */
 	uint64_t truncated;	/* datagrams larger than our buffer */
 	uint64_t other_msgs;	/* netlink messages that are not packets */
+	uint64_t bad_datagrams;	/* refused whole: see nlcheck.h */
 };
 
 /*

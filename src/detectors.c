@@ -93,6 +93,28 @@ static void held_settle(struct detect *d, struct secring *held,
 }
 
 /*
+ * One more reset of a burst that may become an alert, n in its last 10 s
+ * with this one.  Below the claim line it goes to the generic rate (and
+ * is counted as let through, `freed`); from the line on it is held back
+ * until the detector decides (held_settle, rate_unclaim).  True: held.
+ */
+static bool hold_or_free(struct detect *d, uint64_t n, uint64_t rate,
+			 struct secring *freed, struct secring *held,
+			 uint64_t *held_ms, uint64_t now_ms)
+{
+	uint64_t sec = now_ms / 1000;
+
+	if (n < claim_at(d, rate)) {
+		secring_add(freed, WIN10, sec, 1);
+		return false;
+	}
+	secring_add(held, WIN10, sec, 1);
+	if (*held_ms == 0)
+		*held_ms = now_ms;
+	return true;
+}
+
+/*
  * A burst became its alert: what it let through to the generic rate in
  * the last seconds (its `free` counts, exactly) is taken back.
  */
@@ -279,14 +301,8 @@ static bool flood_event(struct detect *d, uint64_t now_ms,
 		d->flood_past_sec = sec + 1;
 	}
 	n = d->flood_past + secring_sum(d->flood, WIN10, sec, 1, 0);
-	if (n < claim_at(d, d->p.flood_rate)) {
-		secring_add(d->flood_free, WIN10, sec, 1);
-		return false;
-	}
-	secring_add(d->flood_held, WIN10, sec, 1);
-	if (d->flood_held_ms == 0)
-		d->flood_held_ms = now_ms;
-	return true;
+	return hold_or_free(d, n, d->p.flood_rate, d->flood_free,
+			    d->flood_held, &d->flood_held_ms, now_ms);
 }
 
 static void flood_evaluate(struct detect *d, uint64_t now_ms,
@@ -561,14 +577,8 @@ static bool storm_event(struct detect *d, uint64_t now_ms,
 		return true;
 	if (claimed)
 		return false;
-	if (n + 1 < claim_at(d, d->p.storm_rate)) {
-		secring_add(s->free, WIN10, sec, 1);
-		return false;
-	}
-	secring_add(s->held, WIN10, sec, 1);
-	if (s->held_ms == 0)
-		s->held_ms = now_ms;
-	return true;
+	return hold_or_free(d, n + 1, d->p.storm_rate, s->free, s->held,
+			    &s->held_ms, now_ms);
 }
 
 /* Seconds of the last ten in which the owner aborted anything. */

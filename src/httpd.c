@@ -112,7 +112,8 @@ int httpd_parse_request(const char *req, size_t len, char *method,
 	eol = memchr(req, '\r', len);
 	if (eol == NULL)
 		eol = memchr(req, '\n', len);
-	if (eol == NULL)
+	/* A NUL would cut the method or path short as strings. */
+	if (eol == NULL || memchr(req, '\0', (size_t)(eol - req)) != NULL)
 		return -1;
 	sp1 = memchr(req, ' ', (size_t)(eol - req));
 	if (sp1 == NULL || sp1 == req)

@@ -13,6 +13,7 @@
 #include <libnftnl/table.h>
 
 #include "nftsock.h"
+#include "nlcheck.h"
 
 #define NFTSOCK_BUFLEN MNL_SOCKET_BUFFER_SIZE
 /* Elements per NEWSETELEM message, and the batch buffer they go in. */
@@ -89,6 +90,10 @@ static int nftsock_request(struct nftsock *s, struct nlmsghdr *nlh,
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
+			return -1;
+		}
+		if (!nl_datagram_ok(s->buf, (size_t)n)) {
+			errno = EPROTO;
 			return -1;
 		}
 		ret = mnl_cb_run(s->buf, (size_t)n, seq, s->portid, cb, data);

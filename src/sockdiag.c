@@ -9,6 +9,7 @@
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 
+#include "nlcheck.h"
 #include "sockdiag.h"
 
 /* A dump datagram holds many sockets; size as ss does. */
@@ -131,6 +132,10 @@ static int sockdiag_run(struct sockdiag *sd, struct nlmsghdr *nlh,
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
+			return -1;
+		}
+		if (!nl_datagram_ok(sd->buf, (size_t)n)) {
+			errno = EPROTO;
 			return -1;
 		}
 		ret = mnl_cb_run(sd->buf, (size_t)n, seq, sd->portid, msg_cb,

@@ -30,6 +30,7 @@ static void status_capture(struct json *j, const struct daemon *d)
 	json_u64(j, "datagrams", c->datagrams);
 	json_u64(j, "enobufs", c->enobufs);
 	json_u64(j, "truncated_datagrams", c->truncated);
+	json_u64(j, "bad_datagrams", c->bad_datagrams);
 	json_u64(j, "received", c->seq.received);
 	json_u64(j, "late", c->seq.late);
 	json_u64(j, "no_seq", c->no_seq);

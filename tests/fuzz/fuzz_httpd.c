@@ -21,11 +21,12 @@ static void parse(const char *req, size_t len, size_t mlen, size_t plen)
 		abort();
 	if (httpd_parse_request(req, len, method, mlen, path, plen) == 0) {
 		/* "METHOD PATH HTTP/1.x" on the first line, both
-		 * terminated within their buffers.  (A NUL inside the
-		 * method or path is copied too, and ends it as a string
-		 * for the strcmp()s of client_cb().) */
+		 * terminated within their buffers, with no NUL inside:
+		 * what was copied is the whole string. */
 		m = strnlen(method, mlen);
 		if (m == mlen || strnlen(path, plen) == plen || m >= len ||
+		    req[m] != ' ' || memchr(req, '\0', m + 1 +
+					     strlen(path)) != NULL ||
 		    memcmp(req, method, m) != 0 ||
 		    strchr(method, ' ') != NULL || strchr(path, ' ') != NULL)
 			abort();

@@ -92,31 +92,6 @@ static void on_sock(const struct sockinfo *si, void *arg)
 	check_sockinfo(si);
 }
 
-/*
- * libmnl 1.0.4's mnl_nlmsg_ok() compares nlmsg_len as an int: a length
- * of 2 GiB or more passes, and mnl_cb_run() then walks far outside the
- * datagram.  The kernel never sends one, and only a sender with
- * CAP_NET_ADMIN may send us anything else (tests/fuzz/README.md):
- * such datagrams are left out rather than reported again and again.
- */
-static bool kernel_could_send(const uint8_t *p, size_t size)
-{
-	size_t pos = 0;
-	uint32_t len;
-
-	while (size - pos >= MNL_NLMSG_HDRLEN) {
-		memcpy(&len, p + pos, sizeof(len));
-		if (len > INT32_MAX)
-			return false;
-		if (len < MNL_NLMSG_HDRLEN || len > size - pos)
-			break;
-		pos += MNL_ALIGN(len);
-		if (pos > size)
-			break;
-	}
-	return true;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static unsigned long runs;
@@ -133,7 +108,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* The kernel pads each message to 4 bytes and sockdiag's buffer
 	 * holds any datagram: see fuzz_nflog.c. */
-	if (!kernel_could_send(data, size))
+	/* As sockdiag_run() does before mnl_cb_run(). */
+	if (!nl_datagram_ok(data, size))
 		return 0;
 	copy = calloc(1, MNL_ALIGN(size) ? MNL_ALIGN(size) : 1);
 	if (copy == NULL)

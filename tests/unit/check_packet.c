@@ -12,6 +12,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_log.h>
 
+#include "nlcheck.h"
 #include "packet.h"
 #include "unit.h"
 
@@ -901,6 +902,32 @@ START_TEST(t_attrs_match_libnetfilter_log)
 }
 END_TEST
 
+/* The datagram libmnl 1.0.4 would walk 2 GiB past (tests/fuzz/README.md)
+ * is refused; one the kernel could send is not. */
+START_TEST(t_datagram_lengths)
+{
+	static const uint8_t huge[16] = { 0x00, 0x00, 0x00, 0x80, 0x00, 0x04 };
+	struct nl_spec s = { .family = AF_INET, .payload = true };
+	struct nlmsghdr *nlh;
+	uint8_t pkt[128], two[2048];
+	size_t n = build_v4(pkt, &rst_ack), len;
+
+	ck_assert(!nl_datagram_ok(huge, sizeof(huge)));
+	nlh = build_msg(&s, pkt, n);
+	len = MNL_ALIGN(nlh->nlmsg_len);
+	ck_assert(nl_datagram_ok(nlh, len));
+	/* A good message, then a huge one: refused whole. */
+	memcpy(two, nlh, len);
+	memcpy(two + len, huge, sizeof(huge));
+	ck_assert(!nl_datagram_ok(two, len + sizeof(huge)));
+	/* Lengths libmnl stops at (short, past the end) end the walk. */
+	ck_assert(nl_datagram_ok(two, len + 8));
+	((struct nlmsghdr *)(void *)(two + len))->nlmsg_len = 4;
+	ck_assert(nl_datagram_ok(two, len + sizeof(huge)));
+	ck_assert(nl_datagram_ok(two, 0));
+}
+END_TEST
+
 Suite *packet_suite(void)
 {
 	Suite *s = suite_create("packet");
@@ -927,6 +954,7 @@ Suite *packet_suite(void)
 	tcase_add_test(tc, t_no_payload);
 	tcase_add_test(tc, t_bad_u32_len);
 	tcase_add_test(tc, t_attrs_match_libnetfilter_log);
+	tcase_add_test(tc, t_datagram_lengths);
 	tcase_add_test(tc, t_short_nlmsg);
 	tcase_add_test(tc, t_attr_past_end);
 	tcase_add_test(tc, t_timestamp);
