@@ -25,14 +25,14 @@
 # Root; only the namespaces lib.sh creates; every flood is bounded in
 # count and time; everything is removed on every exit path.
 #   RUNS=3 DURATION=10 RATES="max 20000 100000" SPOOF=0 (1: --rand-src)
-#   CALLGRIND=1 CG_COUNT=20000 CG_RATE=5000
+#   CALLGRIND=1 CG_COUNT=20000 CG_RATE=5000 CG_NOEV=0 (1: without -e)
 #   PERF=1 (a last flood at the highest rate under perf record -g)
 #   PERF_CONSUMER=rstmond (or rstmond-noev); PERF_KEEP=FILE keeps perf.data
 #   QUIET_WAIT=2400 (before the first sample and before each one, wait
 #   for this project's fuzzers, tests/fuzz/fuzz_*, to end, polling every
 #   30 s, up to that many seconds in all; 0: do not; a sample taken while
 #   one runs is marked busy)
-#   CONSUMERS="nflog_count tcpdump rstmond"; also rstmond-noev: rstmond
+#   CONSUMERS="nflog_count tcpdump rstmond rstmond-noev"; rstmond-noev: rstmond
 #   without -e, to see what the JSON line per reset costs
 #   RSTMOND_ARGS, COUNT_ARGS: more options for rstmond and nflog_count
 #   (e.g. "--qthreshold 256"), to measure a setting
@@ -45,12 +45,14 @@ SPOOF=${SPOOF:-0}
 CALLGRIND=${CALLGRIND:-1}
 CG_COUNT=${CG_COUNT:-20000}
 CG_RATE=${CG_RATE:-5000}
+CG_EVENTS_ARG="-e /dev/null"
+[ "${CG_NOEV:-0}" = 1 ] && CG_EVENTS_ARG=
 QUIET_WAIT=${QUIET_WAIT:-2400}
 PERF=${PERF:-1}
 NFLOG_COUNT=${NFLOG_COUNT:-$TOP/tests/bench/nflog_count}
 # "As fast as possible" still stops at this many packets.
 MAX_COUNT=${MAX_COUNT:-20000000}
-CONSUMERS=${CONSUMERS:-nflog_count tcpdump rstmond}
+CONSUMERS=${CONSUMERS:-nflog_count tcpdump rstmond rstmond-noev}
 RSTMOND_ARGS=${RSTMOND_ARGS:-}
 PERF_CONSUMER=${PERF_CONSUMER:-rstmond}
 COUNT_ARGS=${COUNT_ARGS:-}
@@ -359,7 +361,7 @@ cg_run() {
 	rm -f "$SOCK"
 	ip netns exec "$NS_A" nice -n 0 valgrind --tool=callgrind -q \
 		--callgrind-out-file="$TMPD/cg.$label" "$@" \
-		"$RSTMOND" -c /dev/null -f -g $GROUP -s "$SOCK" -e /dev/null \
+		"$RSTMOND" -c /dev/null -f -g $GROUP -s "$SOCK" $CG_EVENTS_ARG \
 		$RSTMOND_ARGS >>"$DAEMON_LOG" 2>&1 &
 	DAEMON_PID=$!
 	wait_until 120 ctl status || fail "rstmond under callgrind did not come up"
