@@ -298,6 +298,18 @@ static void inventory_dump(struct attrib *a, uint64_t now_ms, int64_t wall)
 			listener_owner(a, &a->inv->ls[i]);
 }
 
+static void trace_pause(struct attrib *a, bool pause)
+{
+	trace_enable(&a->tr, !pause);
+	a->tr_paused = pause;
+}
+
+/*
+ * The tracepoint costs a sample per reset: under a storm counting
+ * matters more than enrichment.  It pauses as soon as this second holds
+ * more than the limit (attrib_batch), and resumes here, on the tick,
+ * after a second below half of it: hysteresis avoids flapping.
+ */
 static void trace_gate(struct attrib *a, uint64_t now_ms)
 {
 	uint64_t rate;
@@ -307,15 +319,8 @@ static void trace_gate(struct attrib *a, uint64_t now_ms)
 	rate = a->rate_count * 1000 / (now_ms - a->rate_ms);
 	a->rate_ms = now_ms;
 	a->rate_count = 0;
-	/* The tracepoint costs a sample per reset: under a storm counting
-	 * matters more than enrichment.  Hysteresis avoids flapping. */
-	if (!a->tr_paused && rate > a->p.trace_max_rate) {
-		trace_enable(&a->tr, false);
-		a->tr_paused = true;
-	} else if (a->tr_paused && rate < a->p.trace_max_rate / 2) {
-		trace_enable(&a->tr, true);
-		a->tr_paused = false;
-	}
+	if (a->tr_paused && rate < a->p.trace_max_rate / 2)
+		trace_pause(a, false);
 }
 
 void attrib_tick(struct attrib *a, uint64_t now_ms, int64_t wall)
@@ -699,10 +704,8 @@ void attrib_batch(struct attrib *a, const struct rst_event *evs,
 	a->rate_count += n;
 	/* Over the limit within this second: pause now rather than at the
 	 * next tick, or a storm's first second costs a record per reset. */
-	if (a->tr_ok && !a->tr_paused && a->rate_count > a->p.trace_max_rate) {
-		trace_enable(&a->tr, false);
-		a->tr_paused = true;
-	}
+	if (a->tr_ok && !a->tr_paused && a->rate_count > a->p.trace_max_rate)
+		trace_pause(a, true);
 	attrib_trace_drain(a);
 	credits_expire(&a->cr, now_ms);
 	for (i = 0; i < n; i++) {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "events.h"
+#include "json.h"
 
 /*
  * The event line is written by hand into a buffer sized for the worst
@@ -64,7 +65,18 @@ static void put_str(struct out *o, const char *s, size_t max)
 	o->p += json_escape(o->p, 6 * n + 1, s, n);
 }
 
-#define PUT_FIELD(o, s) put_str((o), (s), sizeof(s))
+/* key (`,"name":"`), the escaped text (at most max bytes), '"'. */
+static void put_text(struct out *o, const char *key, size_t keylen,
+		     const char *s, size_t max)
+{
+	put(o, key, keylen);
+	put_str(o, s, max);
+	*o->p++ = '"';
+}
+
+#define PUT_TEXT(o, key, s, max) \
+	put_text((o), (key), sizeof(key) - 1, (s), (max))
+#define PUT_FIELD(o, key, f) PUT_TEXT((o), (key), (f), sizeof(f))
 
 /* "0." to "255.": each octet's text and dot, made once. */
 static char octet_text[256][4];
@@ -181,26 +193,14 @@ static void put_process(struct out *o, const struct proc_owner *p)
 {
 	PUT_LIT(o, "\"pid\":");
 	put_u64(o, p->pid);
-	if (p->comm[0]) {
-		PUT_LIT(o, ",\"comm\":\"");
-		PUT_FIELD(o, p->comm);
-		*o->p++ = '"';
-	}
-	if (p->unit[0]) {
-		PUT_LIT(o, ",\"unit\":\"");
-		PUT_FIELD(o, p->unit);
-		*o->p++ = '"';
-	}
-	if (p->container[0]) {
-		PUT_LIT(o, ",\"container\":\"");
-		PUT_FIELD(o, p->container);
-		*o->p++ = '"';
-	}
-	if (p->cgroup[0]) {
-		PUT_LIT(o, ",\"cgroup\":\"");
-		PUT_FIELD(o, p->cgroup);
-		*o->p++ = '"';
-	}
+	if (p->comm[0])
+		PUT_FIELD(o, ",\"comm\":\"", p->comm);
+	if (p->unit[0])
+		PUT_FIELD(o, ",\"unit\":\"", p->unit);
+	if (p->container[0])
+		PUT_FIELD(o, ",\"container\":\"", p->container);
+	if (p->cgroup[0])
+		PUT_FIELD(o, ",\"cgroup\":\"", p->cgroup);
 }
 
 /* A constant name (cause, reason, state): nothing to escape. */
@@ -233,9 +233,7 @@ static void put_owner(struct out *o, const struct attribution *at)
 	if (at->user != NULL) {
 		if (sep)
 			*o->p++ = ',';
-		PUT_LIT(o, "\"user\":\"");
-		put_str(o, at->user, USER_MAX);
-		*o->p++ = '"';
+		PUT_TEXT(o, "\"user\":\"", at->user, USER_MAX);
 		sep = true;
 	}
 	if (at->state != 0) {
@@ -275,11 +273,8 @@ static void put_attribution(struct out *o, const struct attribution *at)
 	if (at->has_actor) {
 		PUT_LIT(o, ",\"actor\":{\"pid\":");
 		put_u64(o, at->actor_pid);
-		if (at->actor_comm[0]) {
-			PUT_LIT(o, ",\"comm\":\"");
-			PUT_FIELD(o, at->actor_comm);
-			*o->p++ = '"';
-		}
+		if (at->actor_comm[0])
+			PUT_FIELD(o, ",\"comm\":\"", at->actor_comm);
 		*o->p++ = '}';
 	}
 }
@@ -309,11 +304,8 @@ size_t events_line(char *buf, const struct rst_event *ev,
 	put_u64(&o, ev->ack);
 	PUT_LIT(&o, ",\"window\":");
 	put_u64(&o, ev->window);
-	if (x != NULL && x->ifname != NULL) {
-		PUT_LIT(&o, ",\"ifname\":\"");
-		put_str(&o, x->ifname, IFNAMSIZ_MAX);
-		*o.p++ = '"';
-	}
+	if (x != NULL && x->ifname != NULL)
+		PUT_TEXT(&o, ",\"ifname\":\"", x->ifname, IFNAMSIZ_MAX);
 	if (x != NULL && x->at != NULL) {
 		put_attribution(&o, x->at);
 	} else if (ev->has_uid) {
@@ -324,15 +316,6 @@ size_t events_line(char *buf, const struct rst_event *ev,
 	*o.p++ = '}';
 	*o.p = '\0';
 	return (size_t)(o.p - buf);
-}
-
-void events_format(struct json *j, const struct rst_event *ev,
-		   const struct event_extra *x)
-{
-	char line[EVENTS_LINE_MAX];
-	size_t n = events_line(line, ev, x);
-
-	json_raw_value(j, NULL, line, n);
 }
 
 int evsink_open(struct evsink *s, const char *path, char *err, size_t errlen)

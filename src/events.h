@@ -8,7 +8,6 @@
 #include <stdint.h>
 
 #include "attrib.h"
-#include "json.h"
 #include "packet.h"
 
 /* What is known about an event beyond the packet itself. */
@@ -26,9 +25,6 @@ struct event_extra {
  * interface contract of DESIGN.md; absent when unknown.
  */
 size_t events_line(char *buf, const struct rst_event *ev,
-		   const struct event_extra *x);
-/* The same, appended to j as a value. */
-void events_format(struct json *j, const struct rst_event *ev,
 		   const struct event_extra *x);
 
 /* Address as text (inet_ntop); buf >= INET6_ADDRSTRLEN. */

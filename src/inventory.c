@@ -10,10 +10,16 @@
 static const uint8_t v4mapped_prefix[12] = { 0, 0, 0, 0, 0, 0,
 					     0, 0, 0, 0, 0xff, 0xff };
 
+/* What an all-zero inventory lacks to be empty: no port has a chain. */
+static void inventory_start(struct inventory *inv)
+{
+	memset(inv->port_head, 0xff, sizeof(inv->port_head));
+}
+
 void inventory_init(struct inventory *inv)
 {
 	memset(inv, 0, sizeof(*inv));
-	memset(inv->port_head, 0xff, sizeof(inv->port_head));
+	inventory_start(inv);
 }
 
 struct inventory *inventory_new(void)
@@ -23,7 +29,7 @@ struct inventory *inventory_new(void)
 	struct inventory *inv = calloc(1, sizeof(*inv));
 
 	if (inv != NULL)
-		memset(inv->port_head, 0xff, sizeof(inv->port_head));
+		inventory_start(inv);
 	return inv;
 }
 
@@ -299,7 +305,6 @@ struct conn *inventory_conn_add(struct inventory *inv,
 	inv->conn_tag[victim] = tag;
 	c = &inv->conns[victim];
 	memset(c, 0, sizeof(*c));
-	c->used = true;
 	c->family = family;
 	memcpy(c->local, local, alen(family));
 	memcpy(c->remote, remote, alen(family));

@@ -45,7 +45,6 @@ struct listener {
 struct conn {
 	uint8_t family;		/* IPv4-mapped IPv6 is stored as IPv4 */
 	uint8_t state;
-	bool used;
 	uint8_t local[16];
 	uint8_t remote[16];
 	uint16_t lport;

@@ -77,11 +77,17 @@ static void trim_tail(struct tracejoin *j)
 	}
 }
 
+/* What an all-zero join lacks to be empty: no bucket has a chain. */
+static void tracejoin_start(struct tracejoin *j, uint64_t max_age_ns)
+{
+	memset(j->bucket, 0xff, sizeof(j->bucket));
+	j->max_age_ns = max_age_ns;
+}
+
 void tracejoin_init(struct tracejoin *j, uint64_t max_age_ns)
 {
 	memset(j, 0, sizeof(*j));
-	memset(j->bucket, 0xff, sizeof(j->bucket));
-	j->max_age_ns = max_age_ns;
+	tracejoin_start(j, max_age_ns);
 }
 
 struct tracejoin *tracejoin_new(uint64_t max_age_ns)
@@ -89,10 +95,8 @@ struct tracejoin *tracejoin_new(uint64_t max_age_ns)
 	/* calloc: records' pages stay out of the RSS until used. */
 	struct tracejoin *j = calloc(1, sizeof(*j));
 
-	if (j != NULL) {
-		memset(j->bucket, 0xff, sizeof(j->bucket));
-		j->max_age_ns = max_age_ns;
-	}
+	if (j != NULL)
+		tracejoin_start(j, max_age_ns);
 	return j;
 }
 

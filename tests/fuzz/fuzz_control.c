@@ -16,13 +16,7 @@
 
 #include "daemon.h"
 
-/* jansson checks the replies; see fuzz_nflog.c for why it is declared
- * here. */
-struct json_t;
-struct json_t *json_loadb(const char *buf, size_t len, size_t flags,
-			  void *error);
-void json_delete(struct json_t *doc);
-#define JANSSON_REJECT_DUPLICATES 0x1
+#include "jansson_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -67,7 +61,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct control_client cl;
 	struct detect_params dp;
-	struct json_t *doc;
 	size_t n;
 	char *nl;
 
@@ -112,11 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		if (cl.out.len < 2 || cl.out.buf[cl.out.len - 1] != '\n')
 			abort();
-		doc = json_loadb(cl.out.buf, cl.out.len,
-				 JANSSON_REJECT_DUPLICATES, NULL);
-		if (doc == NULL)
-			abort();
-		json_delete(doc);
+		jansson_require_valid(cl.out.buf, cl.out.len);
 	}
 	json_free(&cl.out);
 	return 0;

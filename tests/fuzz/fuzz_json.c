@@ -15,16 +15,7 @@
 
 #include "json.h"
 
-/* jansson decodes; see fuzz_nflog.c for why it is declared here. */
-struct json_t;
-struct json_t *json_loadb(const char *buf, size_t len, size_t flags,
-			  void *error);
-void json_delete(struct json_t *doc);
-const char *json_string_value(const struct json_t *doc);
-size_t json_string_length(const struct json_t *doc);
-#define JANSSON_DECODE_ANY 0x4
-#define JANSSON_DECODE_INT_AS_REAL 0x8
-#define JANSSON_ALLOW_NUL 0x10
+#include "jansson_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "events.h"
+#include "json.h"
 #include "tcp_states.h"
 #include "unit.h"
 
