@@ -49,14 +49,14 @@ endif
 # Everything of the daemon but main(): unit tests link against it too.
 CORE_OBJS := src/log.o src/json.o src/packet.o src/seqtrack.o \
 	src/reconcile.o src/procnet.o src/config.o src/events.o \
-	src/ifcache.o src/cause.o src/tracejoin.o src/cgroup.o src/users.o \
+	src/netif.o src/cause.o src/tracefmt.o src/tracejoin.o src/cgroup.o src/users.o \
 	src/credits.o src/classify.o src/inventory.o src/tcp_states.o \
 	src/stats.o src/topk.o src/hll.o src/detect.o src/detectors.o \
 	src/ratelimit.o src/allowlist.o src/banlist.o src/hookargs.o
 DAEMON_OBJS := $(CORE_OBJS) src/capture.o src/nftsock.o src/ruleset.o \
 	src/loop.o src/control.o src/privdrop.o src/status.o src/trace.o \
 	src/procscan.o src/sockdiag.o src/attrib.o src/kcounters.o \
-	src/localaddr.o src/pidinfo.o src/httpd.o src/metrics.o \
+	src/rtnl.o src/pidinfo.o src/httpd.o src/metrics.o \
 	src/verbs_stats.o src/alerts.o src/hook.o src/actions.o \
 	src/tasknet.o src/notify.o
 CTL_OBJS := src/rstmonctl.o src/ctl_status.o src/ctl_top.o src/ctl_events.o \
@@ -140,7 +140,8 @@ run: deps
 # target links only what it calls.  `make fuzz` runs every target for
 # FUZZ_SECONDS (default 60) on a scratch copy of its corpus.
 FUZZ_CC ?= clang
-FUZZ_TARGETS := packet nflog sockdiag proc config control trace json httpd
+FUZZ_TARGETS := packet nflog sockdiag proc config control trace json httpd \
+	rtnl
 FUZZ_BINS := $(FUZZ_TARGETS:%=tests/fuzz/fuzz_%)
 FUZZ_OBJS := $(DAEMON_OBJS:src/%=tests/fuzz/obj/%)
 FUZZ_LIB := tests/fuzz/obj/librstmon.a

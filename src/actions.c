@@ -25,7 +25,6 @@
 
 /* How often the sets are checked for, and the local addresses reread. */
 #define NFT_CHECK_MS 2000
-#define LOCAL_REFRESH_MS 5000
 
 static const char *const set_names[2][2] = {
 	{ "ratelimit4", "ratelimit6" },
@@ -122,9 +121,6 @@ int actions_setup(struct daemon *d, char *err, size_t errlen)
 		return -1;
 	}
 	a->bans_ok = true;
-	if (localaddr_refresh(&a->local) < 0)
-		log_warn("local addresses (all treated as allow-listed)");
-	a->local_ms = d->now_ms;
 	if (d->cfg.hook[0]) {
 		hook_params(&d->cfg, &hp);
 		if (hooks_init(&a->hooks, &d->loop, d->cfg.hook, &hp, err,
@@ -167,7 +163,7 @@ static bool allowed(struct daemon *d, uint8_t family, const uint8_t *addr)
 	struct actions *a = &d->act;
 
 	return allowlist_match(&a->allow, family, addr) ||
-	       localaddr_has(&a->local, family, addr);
+	       netif_is_local(d->netif, family, addr, d->now_ms);
 }
 
 /* Add these bans to the sets of their family; 0 or -1 + errno. */
@@ -523,12 +519,6 @@ void actions_tick(struct daemon *d)
 {
 	struct actions *a = &d->act;
 
-	if (d->now_ms - a->local_ms >= LOCAL_REFRESH_MS) {
-		a->local_ms = d->now_ms;
-		if (localaddr_refresh(&a->local) < 0)
-			log_warn("local addresses (all treated as "
-				 "allow-listed)");
-	}
 	if (a->bans_ok)
 		banlist_expire(&a->bans, d->now_ms);
 	if (a->checked_ms == 0 || d->now_ms - a->checked_ms >= NFT_CHECK_MS) {

@@ -10,7 +10,6 @@
 #include "allowlist.h"
 #include "banlist.h"
 #include "hook.h"
-#include "localaddr.h"
 
 #define ACTION_RECS 256
 /* syn_flood: list at most this many of the loudest targets, each one
@@ -38,8 +37,6 @@ struct actions {
 	unsigned int on_mask;		/* 1 << alert type */
 	uint64_t timeout_ms;
 	struct allowlist allow;
-	struct localaddr local;
-	uint64_t local_ms;
 	struct banlist bans;
 	bool bans_ok;
 	bool hook_on;

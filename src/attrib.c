@@ -21,7 +21,6 @@
 #define OUT_CARRY_MS 200
 #define PROCSCAN_TTL_MS 60000
 #define PROCSCAN_CAPACITY 8192
-#define LOCALADDR_REFRESH_MS 10000
 #define TRACE_WINDOW_NS 1000000000ull
 /* An event whose owner is a socket /proc has not been walked for yet may
  * trigger a walk of its own, this many readlinks, this often at most. */
@@ -50,13 +49,14 @@ struct attrib {
 	struct credits cr;
 	struct kcounters kc;
 	bool kc_ok;
-	struct localaddr la;
-	uint64_t la_ms;
 	struct trace tr;
 	struct tasknet tn;
 	bool tr_ok;
 	bool tr_paused;
 	uint64_t tr_lost_seen;
+	/* This batch: the tracepoint sees every reset and lost none. */
+	bool tr_complete;
+	char tr_why[256];
 	struct tracejoin *tj;
 	uint64_t out_carry;
 	uint64_t out_ms;
@@ -73,6 +73,8 @@ struct attrib {
 	uint32_t closed_until[65536];
 	struct attrib_stats st;
 	struct evctx ctx[ATTRIB_BATCH];
+	int rank[ATTRIB_BATCH];
+	bool fw[ATTRIB_BATCH];
 };
 
 /* Where client ports start in this namespace (32768 if unreadable). */
@@ -115,15 +117,26 @@ struct attrib *attrib_new(const struct attrib_params *p, char *note,
 		kcounters_out_rsts(&a->kc, &d);
 		kcounters_credit(&a->kc, &a->cr, 0);
 	}
-	localaddr_refresh(&a->la);
 	a->ephemeral_lo = ephemeral_low();
-	if (p->kernel_trace) {
-		char err[256];
+	if (!p->kernel_trace) {
+		snprintf(a->tr_why, sizeof(a->tr_why), "--kernel-trace=off");
+	} else {
+		char err[200];
 
-		if (trace_open(&a->tr, err, sizeof(err)) == 0)
+		if (trace_open(&a->tr, p->use_reason, err, sizeof(err)) == 0) {
 			a->tr_ok = true;
-		else
+		} else {
 			snprintf(note, notelen, "kernel trace off: %s", err);
+			snprintf(a->tr_why, sizeof(a->tr_why), "%s", err);
+		}
+		if (a->tr_ok && a->tr.mode == TRACE_MODE_ACTOR_ONLY)
+			snprintf(a->tr_why, sizeof(a->tr_why), "%s",
+				 p->use_reason ?
+				 "the kernel's tcp:tcp_send_reset has no "
+				 "reason field (before 6.10): causes are "
+				 "inferred, actors traced" :
+				 "--kernel-trace=actor-only: the reason "
+				 "field is ignored, as before 6.10");
 		/* Without it, records of other namespaces are told apart
 		 * by their tuple alone. */
 		if (a->tr_ok && tasknet_init(&a->tn, "/proc") < 0)
@@ -157,6 +170,18 @@ int attrib_trace_fd(const struct attrib *a)
 bool attrib_trace_active(const struct attrib *a)
 {
 	return a->tr_ok && !a->tr_paused;
+}
+
+const char *attrib_trace_mode(const struct attrib *a)
+{
+	if (!a->tr_ok)
+		return "off";
+	return a->tr.mode == TRACE_MODE_REASON ? "reason" : "actor-only";
+}
+
+const char *attrib_trace_why(const struct attrib *a)
+{
+	return a->tr_why[0] ? a->tr_why : NULL;
 }
 
 const char *attrib_trace_state(const struct attrib *a)
@@ -345,10 +370,6 @@ void attrib_tick(struct attrib *a, uint64_t now_ms, int64_t wall)
 	 * reads are its own (and credits age from when they happened). */
 	if (a->kc_ok && kcounters_credit(&a->kc, &a->cr, now_ms) == 0)
 		a->st.counter_reads++;
-	if (now_ms - a->la_ms >= LOCALADDR_REFRESH_MS) {
-		localaddr_refresh(&a->la);
-		a->la_ms = now_ms;
-	}
 	trace_gate(a, now_ms);
 }
 
@@ -468,13 +489,17 @@ static void gather(struct attrib *a, const struct rst_event *ev,
 		/* Still there at the last listing or the one before. */
 		e->recent_fresh = now_ms - x->c->last_ms <=
 				  2 * a->p.inventory_ms + 100;
+		e->recent_reset = x->c->reset;
 	}
-	e->foreign_source = !localaddr_has(&a->la, ev->family, ev->local);
+	e->foreign_source = !netif_is_local(a->p.netif, ev->family, ev->local,
+					    now_ms);
 	if (a->tr_ok && take_ours(a, ev, &x->tr)) {
 		x->has_tr = true;
+		e->traced = true;
 		e->kreason = x->tr.reason;
 		a->st.trace_joined++;
 	}
+	e->trace_complete = a->tr_complete;
 	want = lookup_wanted(a, ev, x, now_ms);
 	if (want && a->sd_ok)
 		lookup(a, ev, x, now_ms, lookups);
@@ -492,53 +517,33 @@ static bool needs_credits(const struct evidence *e)
 }
 
 /*
- * Which resets came from a firewall?  The batch tells how many: the resets
- * logged beyond what the stack counted (Tcp: OutRsts), given to the
- * likeliest candidates.  With the tracepoint running, a reset it never
- * saw is likelier than one it did (which cannot be a firewall's) — but
- * perf may drop a sample now and then, so a missing record alone decides
- * nothing: the count does.
+ * Which resets came from a firewall?  The batch tells how many: the
+ * resets logged beyond what the stack counted (Tcp: OutRsts); they go to
+ * the likeliest candidates (classify_firewall_rank: never a reset the
+ * tracepoint saw).
  */
 static void firewall_pass(struct attrib *a, unsigned int n, uint64_t now_ms)
 {
-	bool traced = a->tr_ok && !a->tr_paused && a->tr.lost == a->tr_lost_seen;
-	uint64_t d = 0, avail, budget;
-	unsigned int i, chosen = 0;
-	int r;
+	long long budget = -1;
+	uint64_t d = 0, avail;
+	unsigned int i, picked;
 
-	a->tr_lost_seen = a->tr_ok ? a->tr.lost : 0;
-	for (i = 0; i < n; i++) {
-		struct evctx *x = &a->ctx[i];
-
-		if (traced && x->rank > 0 && x->rank < FIREWALL_CERTAIN &&
-		    !x->has_tr)
-			x->rank += (FIREWALL_CERTAIN - x->rank) / 2;
-		if (x->rank >= FIREWALL_CERTAIN) {
-			x->e.firewall = true;
-			chosen++;
-		}
+	if (a->kc_ok && kcounters_out_rsts(&a->kc, &d) == 0) {
+		a->st.counter_reads++;
+		if (now_ms - a->out_ms > OUT_CARRY_MS)
+			a->out_carry = 0;
+		a->out_ms = now_ms;
+		avail = a->out_carry + d;
+		a->out_carry = avail >= n ? avail - n : 0;
+		budget = avail >= n ? 0 : (long long)(n - avail);
 	}
-	if (!a->kc_ok || kcounters_out_rsts(&a->kc, &d) < 0)
-		return;
-	a->st.counter_reads++;
-	if (now_ms - a->out_ms > OUT_CARRY_MS)
-		a->out_carry = 0;
-	a->out_ms = now_ms;
-	avail = a->out_carry + d;
-	if (avail >= n) {
-		a->out_carry = avail - n;
-		return;
-	}
-	a->out_carry = 0;
-	budget = n - avail;
-	a->st.firewall_by_count += budget > chosen ? budget - chosen : 0;
-	/* Highest rank first; among equals, in arrival order. */
-	for (r = FIREWALL_CERTAIN - 1; r > 0 && chosen < budget; r--)
-		for (i = 0; i < n && chosen < budget; i++)
-			if (a->ctx[i].rank == r && !a->ctx[i].e.firewall) {
-				a->ctx[i].e.firewall = true;
-				chosen++;
-			}
+	for (i = 0; i < n; i++)
+		a->rank[i] = a->ctx[i].rank;
+	picked = classify_firewall_pick(a->rank, n, budget, a->fw);
+	if (budget > 0)
+		a->st.firewall_by_count += picked;
+	for (i = 0; i < n; i++)
+		a->ctx[i].e.firewall = a->fw[i];
 }
 
 /* --- owner ------------------------------------------------------------ */
@@ -692,6 +697,25 @@ static void resolve_owner(struct attrib *a, const struct rst_event *ev,
 	}
 }
 
+/* Causes after which the connection's socket is gone: no orphan, no
+ * timewait sock is left to answer its next segment. */
+static bool ends_connection(enum cause c)
+{
+	switch (c) {
+	case CAUSE_APP_ABORT:
+	case CAUSE_UNREAD_CLOSE:
+	case CAUSE_DATA_AFTER_CLOSE:
+	case CAUSE_TIME_WAIT:
+	case CAUSE_FIN_WAIT_ABORT:
+	case CAUSE_MEMORY_ABORT:
+	case CAUSE_KEEPALIVE_TIMEOUT:
+	case CAUSE_LISTENER_CLOSED:
+		return true;
+	default:
+		return false;
+	}
+}
+
 void attrib_batch(struct attrib *a, const struct rst_event *evs,
 		  unsigned int n, uint64_t now_ms, attrib_fn fn, void *arg)
 {
@@ -707,6 +731,12 @@ void attrib_batch(struct attrib *a, const struct rst_event *evs,
 	if (a->tr_ok && !a->tr_paused && a->rate_count > a->p.trace_max_rate)
 		trace_pause(a, true);
 	attrib_trace_drain(a);
+	/* A missing record means something only where every stack reset is
+	 * traced (6.10+) and nothing was lost since the last batch. */
+	a->tr_complete = a->tr_ok && !a->tr_paused &&
+			 a->tr.mode == TRACE_MODE_REASON &&
+			 a->tr.lost == a->tr_lost_seen;
+	a->tr_lost_seen = a->tr_ok ? a->tr.lost : 0;
 	credits_expire(&a->cr, now_ms);
 	for (i = 0; i < n; i++) {
 		gather(a, &evs[i], &a->ctx[i], now_ms, &lookups);
@@ -735,6 +765,8 @@ void attrib_batch(struct attrib *a, const struct rst_event *evs,
 			at.queue = x->l->queue;
 		}
 		resolve_owner(a, &evs[i], x, &at, now_ms);
+		if (x->c != NULL && ends_connection(at.cause))
+			inventory_conn_reset(a->inv, x->c);
 		fn(&evs[i], &at, arg);
 	}
 }

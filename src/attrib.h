@@ -11,7 +11,7 @@
 #include "credits.h"
 #include "inventory.h"
 #include "kcounters.h"
-#include "localaddr.h"
+#include "netif.h"
 #include "packet.h"
 #include "procscan.h"
 #include "sockdiag.h"
@@ -51,6 +51,8 @@ struct attribution {
 
 struct attrib_params {
 	bool kernel_trace;	/* try the tracepoint */
+	bool use_reason;	/* ... and its reason where the kernel has it */
+	const struct netif *netif;	/* our addresses (kept by the caller) */
 	uint64_t trace_max_rate;	/* resets/s above which it pauses */
 	uint64_t inventory_ms;	/* sock_diag dump interval */
 	unsigned int lookups_per_batch;
@@ -85,6 +87,10 @@ bool attrib_trace_active(const struct attrib *a);
 /* "on", "paused" (above --trace-max-rate), "off" (--kernel-trace=off),
  * "unavailable" (auto, but the kernel or the privileges lack it). */
 const char *attrib_trace_state(const struct attrib *a);
+/* What the tracepoint gives: "reason", "actor-only" or "off", and why
+ * (NULL for "reason"). */
+const char *attrib_trace_mode(const struct attrib *a);
+const char *attrib_trace_why(const struct attrib *a);
 /* Drain tracepoint records into the join window. */
 void attrib_trace_drain(struct attrib *a);
 

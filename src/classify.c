@@ -62,7 +62,7 @@ static enum cause from_kernel(const struct evidence *e)
  */
 static bool recent_timewait(const struct evidence *e)
 {
-	if (!e->recent_conn)
+	if (!e->recent_conn || e->recent_reset)
 		return false;
 	return e->recent_fresh || e->recent_state == TCPS_FIN_WAIT2 ||
 	       e->recent_state == TCPS_TIME_WAIT;
@@ -93,8 +93,6 @@ enum cause classify(const struct evidence *e, struct credits *cr)
 {
 	enum cause c;
 
-	if (e->firewall)
-		return CAUSE_FIREWALL;
 	c = from_kernel(e);
 	if (c != CAUSE_MAX) {
 		/* Keep the credits in step with what they explained. */
@@ -112,6 +110,8 @@ enum cause classify(const struct evidence *e, struct credits *cr)
 			credits_take(cr, CR_ABORT_ON_DATA);
 		return c;
 	}
+	if (e->firewall && !e->traced)
+		return CAUSE_FIREWALL;
 
 	/* A socket that survives sending a reset: SYN_SENT refusing a bad
 	 * SYN-ACK; a request socket refusing a bad final ACK. */
@@ -140,6 +140,10 @@ enum cause classify(const struct evidence *e, struct credits *cr)
 			return CAUSE_LISTEN_OVERFLOW;
 		return CAUSE_STRAY_SEGMENT;
 	}
+	/* The connection we reset is gone for good (no orphan, no timewait
+	 * sock): the peer's late segment meets no socket (NO_SOCKET). */
+	if (e->recent_reset && !e->listener)
+		return CAUSE_STRAY_SEGMENT;
 	if (e->listener || e->recent_conn) {
 		/* Data reached a port whose socket we closed (an orphan or
 		 * timewait sock): server side, or our client port. */
@@ -151,13 +155,47 @@ enum cause classify(const struct evidence *e, struct credits *cr)
 
 int classify_firewall_rank(const struct evidence *e)
 {
+	int r;
+
+	/* The kernel's word wins over any address table: a reset from an
+	 * address added a moment ago is still the stack's. */
+	if (e->traced || e->kreason != KREASON_NONE || e->has_uid ||
+	    active_reset(e))
+		return 0;
 	if (e->foreign_source)
 		return 100;
-	if (e->kreason != KREASON_NONE || e->has_uid || active_reset(e))
-		return 0;
 	if (e->lookup == LOOKUP_LIVE)
-		return 90;
-	if (answers_syn(e))
-		return e->listener ? 80 : 20;
-	return e->listener ? 50 : 20;
+		r = 90;
+	else if (answers_syn(e))
+		r = e->listener ? 80 : 20;
+	else
+		r = e->listener ? 50 : 20;
+	/* Missed by a tracepoint that sees every reset: likelier, but perf
+	 * may drop a sample now and then, so it never decides alone. */
+	if (e->trace_complete)
+		r += (FIREWALL_CERTAIN - r) / 2;
+	return r;
+}
+
+unsigned int classify_firewall_pick(const int *rank, unsigned int n,
+				    long long budget, bool *chosen)
+{
+	unsigned int i, picked = 0;
+	int r;
+
+	for (i = 0; i < n; i++)
+		chosen[i] = budget < 0 && rank[i] >= FIREWALL_CERTAIN;
+	if (budget < 0) {
+		for (i = 0; i < n; i++)
+			picked += chosen[i];
+		return picked;
+	}
+	/* Highest rank first; among equals, in arrival order. */
+	for (r = 100; r > 0 && picked < (unsigned long long)budget; r--)
+		for (i = 0; i < n && picked < (unsigned long long)budget; i++)
+			if (rank[i] == r) {
+				chosen[i] = true;
+				picked++;
+			}
+	return picked;
 }

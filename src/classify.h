@@ -29,7 +29,11 @@ struct evidence {
 	bool recent_conn;	/* the 4-tuple was one of our connections */
 	int recent_state;	/* its last state seen (TCPS_*) */
 	bool recent_fresh;	/* ... and it was there at the last listing */
+	bool recent_reset;	/* ... and we reset it already: it is gone */
 	bool foreign_source;	/* source address is not one of ours */
+	bool traced;		/* the tracepoint saw it: the stack sent it */
+	bool trace_complete;	/* the tracepoint sees every reset the stack
+				 * sends (6.10+) and lost none lately */
 	enum kreason kreason;	/* KREASON_NONE when unknown */
 	bool firewall;		/* chosen as firewall by the batch pass */
 };
@@ -37,21 +41,33 @@ struct evidence {
 /*
  * The cause.  The kernel's reason, when known, decides (refined by the
  * packet: TCP_STATE with a uid is an application's abort, without one a
- * closing listener's children).  Otherwise the evidence of
- * notes/kernel-facts.md §5 decides, and the TcpExt credits split the
+ * closing listener's children); a reset the tracepoint saw is never a
+ * firewall's.  Otherwise the batch's firewall choice, then the evidence
+ * of the README's cause table decides, and the TcpExt credits split the
  * active resets (consumed here).  Pure.
  */
 enum cause classify(const struct evidence *e, struct credits *cr);
 
 /*
  * How likely this reset is to come from a firewall `reject with tcp
- * reset` rather than the TCP stack: 0 = impossible (a kernel reason, a
- * socket with a file, an active reset), 100 = certain (foreign source),
- * values between order candidates when the batch shows more resets
- * logged than the stack counted (Tcp: OutRsts).
+ * reset` rather than the TCP stack: 0 = impossible (traced by the
+ * kernel, a socket with a file, an active reset), 100 = a source address
+ * that is not ours, values between order the candidates.  Resets the
+ * tracepoint missed while it saw everything rank higher.
  */
 int classify_firewall_rank(const struct evidence *e);
 
 #define FIREWALL_CERTAIN 95
+
+/*
+ * The batch's firewall resets.  budget: how many resets of the batch the
+ * TCP stack did not count (logged minus Tcp: OutRsts), or -1 when the
+ * counter is unreadable.  With a budget, that many are chosen, highest
+ * rank first (in arrival order among equals), never one of rank 0; without
+ * one, only ranks >= FIREWALL_CERTAIN.  chosen[i] is set for each; returns
+ * how many.  Pure.
+ */
+unsigned int classify_firewall_pick(const int *rank, unsigned int n,
+				    long long budget, bool *chosen);
 
 #endif

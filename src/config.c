@@ -114,9 +114,10 @@ static const struct opt_desc opts[] = {
 	  true, "MS", "compare with the rule's counter every MS (default "
 		      "1000)", NULL },
 	{ "kernel-trace", 0, OPT_STR, OFF(kernel_trace), SZ(kernel_trace), 0,
-	  0, true, "auto|off", "read the kernel's reset reasons from the "
-				"tcp:tcp_send_reset tracepoint when it exists "
-				"(default auto)", "auto|off" },
+	  0, true, "auto|actor-only|off", "read the tcp:tcp_send_reset "
+		"tracepoint when it exists: reasons (6.10+) and actors "
+		"(default auto); actor-only ignores the reason, as before "
+		"6.10 (for tests)", "auto|actor-only|off" },
 	{ "trace-max-rate", 0, OPT_UINT, OFF(trace_max_rate), 0, 100,
 	  10000000, true, "N", "pause the tracepoint above N resets/s "
 			       "(default 20000)", NULL },

@@ -29,7 +29,7 @@ struct config {
 	uint64_t flush_ms;
 	uint64_t budget;
 	uint64_t reconcile_ms;
-	char kernel_trace[8];	/* "auto" or "off" */
+	char kernel_trace[12];	/* "auto", "actor-only" or "off" */
 	uint64_t trace_max_rate;
 	uint64_t inventory_ms;
 	char metrics_listen[128];	/* "" = off */

@@ -14,12 +14,13 @@
 #include "control.h"
 #include "events.h"
 #include "httpd.h"
-#include "ifcache.h"
 #include "loop.h"
+#include "netif.h"
 #include "nftsock.h"
 #include "detect.h"
 #include "ratelimit.h"
 #include "reconcile.h"
+#include "rtnl.h"
 #include "stats.h"
 
 struct daemon {
@@ -33,13 +34,15 @@ struct daemon {
 	bool ctl_ok;
 	struct evsink sink;
 	bool sink_ok;
-	struct ifcache ifc;
+	/* This namespace's interfaces and addresses, one table for all. */
+	struct netif *netif;
+	struct rtnl rtnl;
+	struct watcher rtnlw;
 	struct watcher sigw;
 	struct watcher timerw;
 	struct watcher capw;
 	struct watcher tracew;
 	struct attrib *attrib;
-	char trace_note[512];	/* why the tracepoint is unavailable */
 	struct stats *stats;
 	struct detect *detect;
 	struct ratelimit alert_log;

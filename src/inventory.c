@@ -313,6 +313,7 @@ struct conn *inventory_conn_add(struct inventory *inv,
 	inv->conn_ports[c->lport / 64] |= 1ull << (c->lport % 64);
 fill:
 	c->state = si->state;
+	c->reset = false;
 	/* Timewait entries report uid and inode 0: keep what we knew. */
 	if (si->inode != 0) {
 		c->uid = si->uid;
@@ -333,6 +334,11 @@ void inventory_conns_end(struct inventory *inv)
 			inv->conn_ports[inv->conns[i].lport / 64] |=
 				1ull << (inv->conns[i].lport % 64);
 	inv->conn_gen++;
+}
+
+void inventory_conn_reset(struct inventory *inv, const struct conn *c)
+{
+	inv->conns[c - inv->conns].reset = true;
 }
 
 const struct conn *inventory_conn(const struct inventory *inv,

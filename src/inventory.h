@@ -45,6 +45,7 @@ struct listener {
 struct conn {
 	uint8_t family;		/* IPv4-mapped IPv6 is stored as IPv4 */
 	uint8_t state;
+	bool reset;		/* we reset it since a listing saw it */
 	uint8_t local[16];
 	uint8_t remote[16];
 	uint16_t lport;
@@ -125,6 +126,10 @@ const struct conn *inventory_conn(const struct inventory *inv,
 				  uint16_t lport, const uint8_t *remote,
 				  uint16_t rport, uint64_t now_ms,
 				  uint64_t max_age_ms);
+
+/* Our reset ended this connection: a later segment for its tuple meets
+ * no socket.  A listing that sees the tuple again forgets it. */
+void inventory_conn_reset(struct inventory *inv, const struct conn *c);
 
 /* Normalise an IPv4-mapped IPv6 socket to IPv4; false when not one. */
 bool inventory_unmap(uint8_t *family, uint8_t *a, uint8_t *b);

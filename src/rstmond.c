@@ -153,7 +153,7 @@ static void on_attributed(const struct rst_event *ev,
 	if (!d->sink_ok && log_verbose() < 2 &&
 	    !control_has_followers(&d->ctl))
 		return;
-	x.ifname = ifcache_name(&d->ifc, ev->oif, d->now_ms);
+	x.ifname = netif_name(d->netif, ev->oif, d->now_ms);
 	n = events_line(line, ev, &x);
 	if (d->sink_ok)
 		evsink_line(&d->sink, line, n);
@@ -165,11 +165,26 @@ static void on_attributed(const struct rst_event *ev,
 	}
 }
 
+static void netif_update(struct daemon *d)
+{
+	if (rtnl_drain(&d->rtnl, d->netif, d->now_ms) < 0)
+		log_warn("rtnetlink");
+}
+
+static void rtnl_cb(struct watcher *w, uint32_t revents)
+{
+	(void)revents;
+	netif_update(w->arg);
+}
+
 /* capture -> attribution (owner, cause) -> on_attributed. */
 static void on_event(const struct rst_event *evs, unsigned int n, void *arg)
 {
 	struct daemon *d = arg;
 
+	/* An address added before these resets were sent is announced
+	 * before them: read it first, whatever order epoll gave. */
+	netif_update(d);
 	attrib_batch(d->attrib, evs, n, d->now_ms, on_attributed, d);
 }
 
@@ -494,10 +509,36 @@ static int setup_loop(struct daemon *d, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Interfaces and addresses, kept by rtnetlink.  Without them rstmond
+ * still runs: every address then counts as ours (the firewall count
+ * alone decides) and events carry no interface name.
+ */
+static int open_netif(struct daemon *d, char *err, size_t errlen)
+{
+	char why[256];
+
+	if (rtnl_open(&d->rtnl, d->netif, d->now_ms, why, sizeof(why)) < 0) {
+		log_warnx("%s: interface names and local addresses unknown",
+			  why);
+		return 0;
+	}
+	d->rtnlw.fd = rtnl_fd(&d->rtnl);
+	d->rtnlw.cb = rtnl_cb;
+	d->rtnlw.arg = d;
+	if (loop_add(&d->loop, &d->rtnlw, EPOLLIN) < 0) {
+		snprintf(err, errlen, "epoll: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int open_attrib(struct daemon *d, char *err, size_t errlen)
 {
 	struct attrib_params p = {
 		.kernel_trace = strcmp(d->cfg.kernel_trace, "off") != 0,
+		.use_reason = strcmp(d->cfg.kernel_trace, "actor-only") != 0,
+		.netif = d->netif,
 		.trace_max_rate = d->cfg.trace_max_rate,
 		.inventory_ms = d->cfg.inventory_ms,
 		.lookups_per_batch = 32,
@@ -512,7 +553,6 @@ static int open_attrib(struct daemon *d, char *err, size_t errlen)
 	}
 	if (note[0])
 		log_info("%s", note);
-	snprintf(d->trace_note, sizeof(d->trace_note), "%s", note);
 	/* The first inventory before the first reset. */
 	attrib_tick(d->attrib, d->now_ms, (int64_t)time(NULL));
 	d->tracew.fd = attrib_trace_fd(d->attrib);
@@ -576,12 +616,12 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 
 	d->start_mono_ms = d->now_ms = mono_ms();
 	clock_gettime(CLOCK_REALTIME, &d->start_wall);
-	ifcache_init(&d->ifc);
 	d->stats = stats_new();
+	d->netif = netif_new();
 	alerts_params(&d->cfg, &dp);
 	d->detect = detect_new(&dp);
 	alerts_setup(d);
-	if (d->stats == NULL || d->detect == NULL) {
+	if (d->stats == NULL || d->detect == NULL || d->netif == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -611,6 +651,8 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 			return -1;
 		d->rules_installed = true;
 	}
+	if (open_netif(d, err, errlen) < 0)
+		return -1;
 	if (open_attrib(d, err, errlen) < 0)
 		return -1;
 	if (nftsock_open(&d->nft) == 0)
@@ -650,6 +692,9 @@ static void teardown(struct daemon *d)
 		nftsock_close(&d->nft);
 	attrib_free(d->attrib);
 	d->attrib = NULL;
+	rtnl_close(&d->rtnl);
+	free(d->netif);
+	d->netif = NULL;
 	if (d->sink_ok)
 		evsink_close(&d->sink);
 	if (d->httpd_fd >= 0)

@@ -97,9 +97,9 @@ static void status_attrib(struct json *j, const struct daemon *d)
 	json_obj_begin(j, "kernel_trace");
 	json_bool(j, "active", attrib_trace_active(d->attrib));
 	json_str(j, "state", attrib_trace_state(d->attrib));
-	if (strcmp(attrib_trace_state(d->attrib), "unavailable") == 0 &&
-	    d->trace_note[0])
-		json_str(j, "why", d->trace_note);
+	json_str(j, "mode", attrib_trace_mode(d->attrib));
+	if (attrib_trace_why(d->attrib) != NULL)
+		json_str(j, "why", attrib_trace_why(d->attrib));
 	json_u64(j, "records", st.trace_records);
 	json_u64(j, "joined", st.trace_joined);
 	json_u64(j, "lost", st.trace_lost);
@@ -107,6 +107,20 @@ static void status_attrib(struct json *j, const struct daemon *d)
 	json_u64(j, "foreign", st.trace_foreign);
 	json_u64(j, "unverified", st.trace_unverified);
 	json_obj_end(j);
+	json_obj_end(j);
+}
+
+static void status_netif(struct json *j, const struct daemon *d)
+{
+	json_obj_begin(j, "interfaces");
+	json_bool(j, "complete", d->netif->complete);
+	json_u64(j, "links", d->netif->nlink);
+	json_u64(j, "addresses", d->netif->naddr);
+	json_u64(j, "changes", d->netif->changes);
+	json_u64(j, "notifications", d->rtnl.notifications);
+	json_u64(j, "overflows", d->rtnl.overflows);
+	json_u64(j, "listings", d->rtnl.listings);
+	json_u64(j, "refused", d->netif->refused);
 	json_obj_end(j);
 }
 
@@ -144,6 +158,7 @@ static void cmd_status(struct control_client *cl, int argc, char **argv,
 	status_capture(j, d);
 	status_reconcile(j, d);
 	status_attrib(j, d);
+	status_netif(j, d);
 	if (d->out_rsts_ok && daemon_out_rsts(&out_rsts)) {
 		json_obj_begin(j, "kernel");
 		json_u64(j, "out_rsts_since_start",

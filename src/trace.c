@@ -19,16 +19,6 @@
 
 #include "trace.h"
 
-/*
- * enum trace_flag_type of include/linux/trace_events.h (not uapi).
- * common_preempt_count cannot replace them: it keeps only the low byte
- * of preempt_count, without the softirq/hardirq bits (checked on 6.18:
- * a softirq record showed 0x02, a task one 0x01).
- */
-#define TRACE_FLAG_HARDIRQ 0x08
-#define TRACE_FLAG_SOFTIRQ 0x10
-#define TRACE_FLAG_NMI 0x40
-
 #define TRACE_FMT_MAX (64 * 1024)
 #define TRACE_CPUS_MAX 4096
 /* Data pages per CPU: all CPUs together stay near 1 MiB of locked memory. */
@@ -39,8 +29,6 @@
 #define TRACE_COPY_MAX 1024
 /* Sample body: u32 pid, tid; u64 time; u32 raw size; raw bytes. */
 #define TRACE_SAMPLE_FIXED (sizeof(struct perf_event_header) + 20)
-/* The saddr/daddr arrays hold a struct sockaddr_in6 image at most. */
-#define TRACE_SA_LEN 28
 
 static const char *const trace_roots[] = {
 	"/sys/kernel/tracing",
@@ -148,156 +136,6 @@ static int trace_read_format(char *buf, size_t cap, char *err, size_t errlen)
 			  "the kernel has no tcp:tcp_send_reset tracepoint");
 }
 
-
-/*
- * Offset and size of a "field:TYPE NAME[N]; offset:O; size:S;" line.
- * -1 when the field is absent.
- */
-static int fmt_field(const char *fmt, const char *name, int *off, int *size)
-{
-	size_t nlen = strlen(name);
-	const char *line, *p, *semi, *end, *start;
-
-	for (line = fmt; *line; line = p) {
-		p = strchr(line, '\n');
-		p = p ? p + 1 : line + strlen(line);
-		line += strspn(line, " \t");
-		if (strncmp(line, "field:", 6) != 0)
-			continue;
-		line += 6;
-		semi = strpbrk(line, ";\n");
-		if (!semi || *semi != ';')
-			continue;
-		end = memchr(line, '[', (size_t)(semi - line));
-		if (!end)
-			end = semi;
-		while (end > line && (end[-1] == ' ' || end[-1] == '\t'))
-			end--;
-		start = end;
-		while (start > line && (isalnum((unsigned char)start[-1]) ||
-					start[-1] == '_'))
-			start--;
-		if ((size_t)(end - start) != nlen ||
-		    memcmp(start, name, nlen) != 0)
-			continue;
-		if (sscanf(semi + 1, " offset:%d; size:%d;", off, size) != 2 ||
-		    *off < 0 || *size <= 0)
-			return -1;
-		return 0;
-	}
-	return -1;
-}
-
-/*
- * The reason names, from `__print_symbolic(REC->reason, { 0,
- * "NOT_SPECIFIED" }, …)`: the enum is not ABI and keeps growing.
- * Returns how many values map to a reason we know.
- */
-static int fmt_reasons(const char *fmt, enum kreason *map, size_t nmap)
-{
-	static const char key[] = "__print_symbolic(REC->reason,";
-	const char *p, *q, *close;
-	char name[64], *end;
-	unsigned long long v;
-	size_t len;
-	int n = 0;
-
-	p = strstr(fmt, key);
-	if (!p)
-		return 0;
-	p += sizeof(key) - 1;
-	for (;;) {
-		p += strspn(p, " \t,");
-		if (*p != '{')
-			break;
-		close = strchr(p, '}');
-		if (!close)
-			break;
-		p++;
-		v = strtoull(p, &end, 0);
-		q = end + strspn(end, " \t");
-		if (end == p || *q != ',')
-			goto next;	/* an unresolved enum name: skip */
-		q++;
-		q += strspn(q, " \t");
-		if (*q != '"')
-			goto next;
-		q++;
-		len = strcspn(q, "\"");
-		if (q[len] != '"' || q + len > close || len >= sizeof(name))
-			goto next;
-		memcpy(name, q, len);
-		name[len] = '\0';
-		if (v < nmap) {
-			map[v] = kreason_from_name(name);
-			if (map[v] != KREASON_NONE)
-				n++;
-		}
-next:
-		p = close + 1;
-	}
-	return n;
-}
-
-static int trace_parse_format(struct trace *t, const char *fmt, char *err,
-			      size_t errlen)
-{
-	const char *p;
-	int sz_type, sz_flags, sz_saddr, sz_daddr, sz_pc;
-	size_t need;
-
-	if (strncmp(fmt, "ID:", 3) == 0) {
-		p = fmt + 3;
-	} else {
-		p = strstr(fmt, "\nID:");
-		if (p)
-			p += 4;
-	}
-	if (!p || sscanf(p, "%u", &t->type_id) != 1)
-		return trace_fail(err, errlen, ENOENT,
-				  "tcp_send_reset format: no ID line");
-	if (fmt_field(fmt, "reason", &t->off_reason, &t->sz_reason) < 0)
-		return trace_fail(err, errlen, ENOENT,
-				  "tcp:tcp_send_reset has no reason field "
-				  "(kernel older than 6.10)");
-	if (fmt_field(fmt, "common_type", &t->off_type, &sz_type) < 0 ||
-	    fmt_field(fmt, "common_flags", &t->off_flags, &sz_flags) < 0 ||
-	    fmt_field(fmt, "state", &t->off_state, &t->sz_state) < 0 ||
-	    fmt_field(fmt, "saddr", &t->off_saddr, &sz_saddr) < 0 ||
-	    fmt_field(fmt, "daddr", &t->off_daddr, &sz_daddr) < 0 ||
-	    sz_type != 2 || sz_flags != 1 || sz_saddr < TRACE_SA_LEN ||
-	    sz_daddr < TRACE_SA_LEN ||
-	    (t->sz_state != 1 && t->sz_state != 2 && t->sz_state != 4) ||
-	    (t->sz_reason != 1 && t->sz_reason != 2 && t->sz_reason != 4))
-		return trace_fail(err, errlen, ENOENT,
-				  "tcp:tcp_send_reset: unexpected layout");
-	/* Only informative: see TRACE_FLAG_* above. */
-	if (fmt_field(fmt, "common_preempt_count", &t->off_pc, &sz_pc) < 0)
-		t->off_pc = -1;
-
-	need = (size_t)t->off_type + 2;
-	if ((size_t)t->off_flags + 1 > need)
-		need = (size_t)t->off_flags + 1;
-	if ((size_t)(t->off_state + t->sz_state) > need)
-		need = (size_t)(t->off_state + t->sz_state);
-	if ((size_t)(t->off_reason + t->sz_reason) > need)
-		need = (size_t)(t->off_reason + t->sz_reason);
-	if ((size_t)t->off_saddr + TRACE_SA_LEN > need)
-		need = (size_t)t->off_saddr + TRACE_SA_LEN;
-	if ((size_t)t->off_daddr + TRACE_SA_LEN > need)
-		need = (size_t)t->off_daddr + TRACE_SA_LEN;
-	if (need + TRACE_SAMPLE_FIXED > TRACE_COPY_MAX)
-		return trace_fail(err, errlen, ENOENT,
-				  "tcp:tcp_send_reset: record too large");
-	t->raw_min = need;
-
-	if (fmt_reasons(fmt, t->reason_map,
-			sizeof(t->reason_map) / sizeof(t->reason_map[0])) == 0)
-		return trace_fail(err, errlen, ENOENT,
-				  "tcp:tcp_send_reset: no reason names in "
-				  "its print fmt");
-	return 0;
-}
 
 /* Online CPU ids ("0-3,8-11"); the count, or -1 + errno. */
 static int cpus_online(int **out)
@@ -412,14 +250,14 @@ static int trace_open_cpus(struct trace *t, const int *cpus, size_t pages,
 
 	t->ring_len = pages * t->page;
 	for (i = 0; i < t->ncpus; i++) {
-		t->cpu_fds[i] = perf_open(t->type_id, cpus[i], t->ring_len / 4,
+		t->cpu_fds[i] = perf_open(t->lay.type_id, cpus[i], t->ring_len / 4,
 					  t->has_netns);
 		/* Namespace records need CAP_PERFMON or CAP_SYS_ADMIN (or
 		 * a kernel that has them): without, /proc answers alone. */
 		if (t->cpu_fds[i] < 0 && t->has_netns && i == 0 &&
 		    (errno == EACCES || errno == EPERM || errno == EINVAL)) {
 			t->has_netns = false;
-			t->cpu_fds[i] = perf_open(t->type_id, cpus[i],
+			t->cpu_fds[i] = perf_open(t->lay.type_id, cpus[i],
 						  t->ring_len / 4, false);
 		}
 		if (t->cpu_fds[i] < 0) {
@@ -455,7 +293,7 @@ static int trace_open_cpus(struct trace *t, const int *cpus, size_t pages,
 	return 0;
 }
 
-int trace_open(struct trace *t, char *err, size_t errlen)
+int trace_open(struct trace *t, bool use_reason, char *err, size_t errlen)
 {
 	char *fmt;
 	int *cpus = NULL;
@@ -470,13 +308,21 @@ int trace_open(struct trace *t, char *err, size_t errlen)
 		return trace_fail(err, errlen, ENOMEM, "out of memory");
 	r = trace_read_format(fmt, TRACE_FMT_MAX, err, errlen);
 	if (r == 0)
-		r = trace_parse_format(t, fmt, err, errlen);
+		r = tracefmt_parse(&t->lay, fmt, err, errlen);
 	e = errno;
 	free(fmt);
 	if (r < 0) {
 		errno = e;
 		return -1;
 	}
+	if (t->lay.raw_min + TRACE_SAMPLE_FIXED > TRACE_COPY_MAX)
+		return trace_fail(err, errlen, ENOENT,
+				  "tcp:tcp_send_reset: record too large");
+	if (tracefmt_has_reason(&t->lay) && use_reason)
+		t->mode = TRACE_MODE_REASON;
+	else
+		t->mode = TRACE_MODE_ACTOR_ONLY;
+	t->as_before_reason = tracefmt_has_reason(&t->lay) && !use_reason;
 
 	n = cpus_online(&cpus);
 	if (n < 0)
@@ -553,49 +399,12 @@ int trace_enable(struct trace *t, bool on)
 	return 0;
 }
 
-static uint64_t raw_uint(const uint8_t *p, int size)
-{
-	uint16_t u16;
-	uint32_t u32;
-
-	switch (size) {
-	case 1:
-		return p[0];
-	case 2:
-		memcpy(&u16, p, 2);
-		return u16;
-	default:
-		memcpy(&u32, p, 4);
-		return u32;
-	}
-}
-
-/* A struct sockaddr_in or sockaddr_in6 image; -1 for any other family. */
-static int trace_sockaddr(const uint8_t *sa, uint8_t *family, uint8_t *addr,
-			  uint16_t *port)
-{
-	uint16_t fam;
-
-	memcpy(&fam, sa, sizeof(fam));
-	*port = (uint16_t)(sa[2] << 8 | sa[3]);
-	if (fam == AF_INET)
-		memcpy(addr, sa + 4, 4);
-	else if (fam == AF_INET6)
-		memcpy(addr, sa + 8, 16);
-	else
-		return -1;
-	*family = (uint8_t)fam;
-	return 0;
-}
-
-/* One PERF_RECORD_SAMPLE: len bytes copied out of size in the ring. */
-static int trace_sample(const struct trace *t, const uint8_t *p, size_t len,
+/* One PERF_RECORD_SAMPLE: len bytes copied out of size in the ring.
+ * Returns 1 for a record, 0 for one dropped on purpose, -1 if malformed. */
+static int trace_sample(struct trace *t, const uint8_t *p, size_t len,
 			size_t size, struct trace_record *r)
 {
 	uint32_t pid, tid, raw_size;
-	uint64_t reason;
-	uint8_t flags, dfam;
-	const uint8_t *raw;
 
 	if (len < TRACE_SAMPLE_FIXED)
 		return -1;
@@ -603,31 +412,24 @@ static int trace_sample(const struct trace *t, const uint8_t *p, size_t len,
 	memcpy(&tid, p + 12, 4);
 	memcpy(&r->mono_ns, p + 16, 8);
 	memcpy(&raw_size, p + 24, 4);
-	raw = p + TRACE_SAMPLE_FIXED;
-	if (raw_size > size - TRACE_SAMPLE_FIXED || raw_size < t->raw_min ||
-	    t->raw_min > len - TRACE_SAMPLE_FIXED)
+	if (raw_size > size - TRACE_SAMPLE_FIXED)
 		return -1;
-	if (raw_uint(raw + t->off_type, 2) != (t->type_id & 0xffff))
+	if (raw_size > len - TRACE_SAMPLE_FIXED)
+		raw_size = (uint32_t)(len - TRACE_SAMPLE_FIXED);
+	if (tracefmt_decode(&t->lay, p + TRACE_SAMPLE_FIXED, raw_size, r) < 0)
 		return -1;
-	if (trace_sockaddr(raw + t->off_saddr, &r->family, r->saddr,
-			   &r->sport) < 0 ||
-	    trace_sockaddr(raw + t->off_daddr, &dfam, r->daddr,
-			   &r->dport) < 0 ||
-	    dfam != r->family)
-		return -1;
-	r->state = (int)(int32_t)raw_uint(raw + t->off_state, t->sz_state);
-	reason = raw_uint(raw + t->off_reason, t->sz_reason);
-	r->reason = reason < sizeof(t->reason_map) / sizeof(t->reason_map[0]) ?
-		    t->reason_map[reason] : KREASON_NONE;
-	flags = raw[t->off_flags];
-	r->in_task = !(flags & (TRACE_FLAG_HARDIRQ | TRACE_FLAG_SOFTIRQ |
-				TRACE_FLAG_NMI));
+	if (t->mode != TRACE_MODE_REASON)
+		r->reason = KREASON_NONE;
+	if (t->as_before_reason && !r->full_socket) {
+		t->not_full++;
+		return 0;
+	}
 	/* In interrupt context the sample names whoever was interrupted. */
 	if (r->in_task) {
 		r->pid = pid;
 		r->tid = tid;
 	}
-	return 0;
+	return 1;
 }
 
 /* len bytes at ring position pos, across the end of the ring if need be. */
@@ -767,7 +569,7 @@ static int trace_drain_ring(struct trace *t, void *base,
 	struct trace_record r;
 	uint64_t head, tail, lost;
 	size_t len;
-	int n = 0;
+	int n = 0, ok;
 
 	/* Pairs with the kernel's barrier before it publishes data_head. */
 	head = __atomic_load_n(&meta->data_head, __ATOMIC_ACQUIRE);
@@ -799,9 +601,10 @@ static int trace_drain_ring(struct trace *t, void *base,
 			t->lost += lost;
 		} else if (h.type == PERF_RECORD_SAMPLE) {
 			memset(&r, 0, sizeof(r));
-			if (trace_sample(t, (const uint8_t *)buf, len, h.size,
-					 &r) < 0) {
-				t->malformed++;
+			ok = trace_sample(t, (const uint8_t *)buf, len, h.size,
+					  &r);
+			if (ok <= 0) {
+				t->malformed += ok < 0;
 				continue;
 			}
 			t->records++;

@@ -7,21 +7,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cause.h"
+#include "tracefmt.h"
 
-/* One reset as the kernel's tracepoint saw it. */
-struct trace_record {
-	uint64_t mono_ns;	/* sample time, CLOCK_MONOTONIC */
-	uint8_t family;		/* AF_INET or AF_INET6 (of the sockaddrs) */
-	uint8_t saddr[16];	/* network order; IPv4 in the first 4 bytes */
-	uint8_t daddr[16];
-	uint16_t sport;		/* host order */
-	uint16_t dport;
-	int state;		/* TCP_* state of the socket; 0 = none */
-	enum kreason reason;
-	bool in_task;		/* process context: pid/comm are the actor */
-	uint32_t pid;		/* tgid of the task, when in_task */
-	uint32_t tid;
+/* What the tracepoint gives: see trace_open(). */
+enum trace_mode {
+	TRACE_MODE_OFF = 0,
+	TRACE_MODE_ACTOR_ONLY,	/* 4.15–6.9: actor and tuple, full sockets */
+	TRACE_MODE_REASON,	/* 6.10+: every reset, with the kernel's reason */
 };
 
 /* Implementation state; callers only pass it around. */
@@ -32,11 +24,12 @@ struct trace {
 	void *ring;		/* mmap'd ring buffer of the first CPU */
 	size_t ring_len;	/* data area bytes per CPU (power of two) */
 	size_t page;
-	uint32_t type_id;	/* tracepoint id */
-	/* field offsets in the raw sample, from the format file */
-	int off_state, off_reason, off_saddr, off_daddr, off_flags;
-	int off_pc;
-	enum kreason reason_map[64];	/* kernel enum value -> ours */
+	struct trace_layout lay;	/* from the format file */
+	enum trace_mode mode;
+	/* Asked to ignore the reason on a kernel that has it: also drop the
+	 * records a kernel without it never makes (not a full socket's), so
+	 * that the mode behaves as it does on 4.15–6.9. */
+	bool as_before_reason;
 	bool enabled;
 	uint64_t records;
 	uint64_t lost;		/* PERF_RECORD_LOST totals */
@@ -57,10 +50,9 @@ struct trace {
 		uint64_t time;
 	} netns[1024];
 	bool has_netns;		/* the kernel gives those records */
+	uint64_t not_full;	/* dropped by as_before_reason */
 	/* private */
 	void **rings;		/* one per CPU; ring == rings[0] */
-	int off_type, sz_state, sz_reason;
-	size_t raw_min;		/* raw bytes the fields above need */
 };
 
 /*
@@ -71,12 +63,15 @@ struct trace {
  * It wakes when a ring is a quarter full, not per record.  Sampling is
  * on when it returns.
  * tracefs is looked up at /sys/kernel/tracing then
- * /sys/kernel/debug/tracing.  Returns 0, or -1 with errno and a message
- * in err: ENOENT when the kernel has no tcp:tcp_send_reset with a
- * `reason` field (older kernels: rstmon works without it), EACCES/EPERM
- * without CAP_PERFMON or CAP_SYS_ADMIN.
+ * /sys/kernel/debug/tracing.  t->mode is TRACE_MODE_REASON where the
+ * kernel has the `reason` field (6.10+) and use_reason is set, else
+ * TRACE_MODE_ACTOR_ONLY (4.15–6.9, or use_reason false: records then
+ * come as that kernel would make them).  Returns 0, or -1 with errno and
+ * a message in err: ENOENT when the kernel has no tcp:tcp_send_reset
+ * (before 4.15, or no tracefs), EACCES/EPERM without CAP_PERFMON or
+ * CAP_SYS_ADMIN.
  */
-int trace_open(struct trace *t, char *err, size_t errlen);
+int trace_open(struct trace *t, bool use_reason, char *err, size_t errlen);
 /* Safe on a zeroed struct and after a failed trace_open. */
 void trace_close(struct trace *t);
 

@@ -88,7 +88,7 @@ for i in $(seq 200); do
 		--clear-groups $PY -c "$SHORT"
 done
 ip netns exec "$NS_A" setpriv --reuid=$APP_UID --regid=$APP_UID \
-	--clear-groups $PY "$TOP/tests/tools/traffic.py" abort $B4 7300 \
+	--clear-groups $TRAFFIC abort $B4 7300 \
 	--count 2000 --rate 500 --comm rst-aborter >/dev/null
 wait_until 30 caught_up 2200 || log "warning: not all aborts seen"
 wait_until 10 test "$(wc -l <"$EVENTS")" -ge 2200 || log "warning: events file short"

@@ -3,13 +3,11 @@
  * COMM, FORK, NAMESPACES, LOST records around them) through
  * trace_drain(), over a ring in memory laid out as the kernel maps it:
  * a metadata page, then a power-of-two data area.  Input: u16 position
- * of the first record in the ring (records may wrap), u16 tracepoint id,
- * then the records as the ring holds them.
- *
- * The field layout is the one trace_parse_format() reads from the
- * kernel's format file (6.18, tests/fuzz/README.md).  That parser is
- * static and trace_open() needs tracefs and perf_event_open(), so it is
- * not fuzzed here.
+ * of the first record in the ring (records may wrap), u16 tracepoint id
+ * (its low two bits also pick the layout: 6.18, 5.10, 4.19 or with a
+ * family field, tests/unit/tracefmt_fixtures.h), then the records as the
+ * ring holds them.  The layouts come from tracefmt_parse() on the format
+ * files; odd ids read the records as --kernel-trace=actor-only does.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,26 +16,15 @@
 #include <linux/perf_event.h>
 
 #include "trace.h"
+#include "../unit/tracefmt_fixtures.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define PAGE 4096
 
-/* __print_symbolic(REC->reason, …) of the format file, in order. */
-static const char *const reasons[] = {
-	"NOT_SPECIFIED", "NO_SOCKET", "TCP_INVALID_ACK_SEQUENCE",
-	"TCP_RFC7323_PAWS", "TCP_TOO_OLD_ACK", "TCP_ACK_UNSENT_DATA",
-	"TCP_FLAGS", "TCP_OLD_ACK", "TCP_ABORT_ON_DATA",
-	"TCP_TIMEWAIT_SOCKET", "INVALID_SYN", "TCP_ABORT_ON_CLOSE",
-	"TCP_ABORT_ON_LINGER", "TCP_ABORT_ON_MEMORY", "TCP_STATE",
-	"TCP_KEEPALIVE_TIMEOUT", "TCP_DISCONNECT_WITH_DATA",
-	"MPTCP_RST_EUNSPEC", "MPTCP_RST_EMPTCP", "MPTCP_RST_ERESOURCE",
-	"MPTCP_RST_EPROHIBIT", "MPTCP_RST_EWQ2BIG", "MPTCP_RST_EBADPERF",
-	"MPTCP_RST_EMIDDLEBOX", "ERROR", "MAX",
-};
-
 static struct trace t;
-static struct trace layout;
+static struct trace_layout layouts[4];
+static bool parsed;
 
 static void on_record(const struct trace_record *r, void *arg)
 {
@@ -49,6 +36,11 @@ static void on_record(const struct trace_record *r, void *arg)
 		abort();
 	if ((unsigned int)r->reason >= KREASON_MAX)
 		abort();
+	/* actor-only: never a reason; as before 6.10: full sockets only. */
+	if (t.mode != TRACE_MODE_REASON && r->reason != KREASON_NONE)
+		abort();
+	if (t.as_before_reason && !r->full_socket)
+		abort();
 	if (!r->in_task && (r->pid != 0 || r->tid != 0))
 		abort();
 	/* What attrib.c asks next about the actor. */
@@ -59,25 +51,16 @@ static void on_record(const struct trace_record *r, void *arg)
 	(void)kreason_name(r->reason);
 }
 
-/* What trace_parse_format() finds in this kernel's format file. */
-static void layout_init(void)
+static void layouts_init(void)
 {
-	size_t i;
+	const char *fmts[4] = { FMT_6_18, FMT_5_10, FMT_4_19, FMT_FAMILY };
+	char err[128];
+	int i;
 
-	layout.off_type = 0;
-	layout.off_flags = 2;
-	layout.off_pc = 3;
-	layout.off_state = 24;
-	layout.sz_state = 4;
-	layout.off_reason = 28;
-	layout.sz_reason = 4;
-	layout.off_saddr = 32;
-	layout.off_daddr = 60;
-	layout.raw_min = 88;
-	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
-		layout.reason_map[i] = kreason_from_name(reasons[i]);
-	layout.fd = -1;
-	layout.enabled = true;
+	for (i = 0; i < 4; i++)
+		if (tracefmt_parse(&layouts[i], fmts[i], err, sizeof(err)) < 0)
+			abort();
+	parsed = true;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -90,8 +73,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 4)
 		return 0;
-	if (layout.raw_min == 0)
-		layout_init();
+	if (!parsed)
+		layouts_init();
 	len = size - 4;
 	for (ring_len = 64; ring_len < len; ring_len *= 2)
 		;
@@ -114,8 +97,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	meta->data_tail = tail;
 	meta->data_head = head;
 
-	t = layout;
-	t.type_id = (uint32_t)(data[2] | data[3] << 8);
+	memset(&t, 0, sizeof(t));
+	t.lay = layouts[data[2] & 3];
+	t.lay.type_id = (uint32_t)(data[2] | data[3] << 8);
+	t.mode = tracefmt_has_reason(&t.lay) && !(data[2] & 4) ?
+			 TRACE_MODE_REASON : TRACE_MODE_ACTOR_ONLY;
+	t.as_before_reason = tracefmt_has_reason(&t.lay) && (data[2] & 4);
+	t.fd = -1;
+	t.enabled = true;
 	t.page = PAGE;
 	t.ring_len = ring_len;
 	t.ring = base;
@@ -127,7 +116,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	records = t.records;
 	/* Every record is at least a header. */
-	if (records + t.malformed > len / sizeof(struct perf_event_header) + 1)
+	if (records + t.malformed + t.not_full >
+	    len / sizeof(struct perf_event_header) + 1)
 		abort();
 	t.rings = NULL;
 	free(base);

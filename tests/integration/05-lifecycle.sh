@@ -82,7 +82,7 @@ in_a nft delete table inet fw
 # --- without CAP_NET_ADMIN: the same EPERM, and the message says both -
 expect_fail 1 "lacks CAP_NET_ADMIN" ip netns exec "$NS_A" \
 	setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	"$RSTMOND" -f -s "$TMPD/nobody.sock"
+	"$(for_uid "$RSTMOND")" -f -s "$TMPD/nobody.sock"
 
 # --- --rules: installed at start, removed at exit ---------------------
 start_daemon --rules "$TOP/rules/rstmon.nft"

@@ -1,7 +1,6 @@
 # alert-lib.sh: helpers of the alert tests (15-… to 19-…), sourced after
 # lib.sh.  Not a test itself (run-all.sh only runs NN-*.sh).
 
-TRAFFIC="$PY $TOP/tests/tools/traffic.py"
 ALERT_TYPES="port_scan syn_flood service_down listen_overflow abort_storm reset_rate"
 
 # traffic_b ARGS…: tests/tools/traffic.py in namespace B (as root).

@@ -24,6 +24,8 @@ A6=fd00:99::1
 B6=fd00:99::2
 GROUP=5
 TMPD=
+PUB=
+TRAFFIC=
 SOCK=
 EVENTS=
 DAEMON_PID=
@@ -74,6 +76,17 @@ in_b() { ip netns exec "$NS_B" "$@"; }
 # meaningful: not root).
 APP_UID=1234
 
+# for_uid FILE: print the path of a copy of FILE that any uid can read and
+# run.  The checkout may sit where only root enters (/root, a 0700 home, a
+# mktemp -d directory): whatever a test runs as APP_UID or nobody comes
+# from here, never from $TOP.
+for_uid() {
+	local to="$PUB/$(basename "$1")"
+	[ -e "$to" ] || { cp "$1" "$to" && chmod a+rX "$to"; } ||
+		fail "cannot copy $1 to $PUB"
+	printf '%s\n' "$to"
+}
+
 # scenario NAME…: provoke the resets of those scenarios (tests/tools/
 # scenario.py); the expected resets go to stdout as JSON lines.
 scenario() {
@@ -105,6 +118,12 @@ setup_netns() {
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
 	TMPD=$(mktemp -d /tmp/rstmon-test.XXXXXX)
+	# Entered by other uids (for_uid), listed by none.
+	chmod 0711 "$TMPD"
+	PUB=$TMPD/pub
+	mkdir -m 0755 "$PUB"
+	# tests/tools/traffic.py plays applications as APP_UID too.
+	TRAFFIC="$PY $(for_uid "$TOP/tests/tools/traffic.py")"
 	SOCK=$TMPD/rstmond.sock
 	EVENTS=$TMPD/events.jsonl
 	DAEMON_LOG=$TMPD/rstmond.log

@@ -14,6 +14,7 @@ before they create anything, and call themselves (PR_SET_NAME)
     rst-server    an accepting server
     rst-client    a connecting client
     rst-listener  a listener that only listens
+    rst-short     a client that connects, aborts and exits at once
 Peers in B run as root ("rst-peer") and may send hand-made segments from a
 raw socket; B's kernel's own unwanted answers are dropped by an nft table
 of B only (`inet rstmon_test_peer`), removed afterwards.
@@ -49,8 +50,8 @@ table removed and every sysctl restored, also on errors.  Exit status 0 on
 success, 1 (with a message on stderr) when a scenario fails, 2 on bad usage.
 
 Ports used in A (fixed): 7401-7423 (listeners, closed ports), 45408-45429
-(clients); B listens on 7408-7423 and sends raw segments from 40403-40405
-and 41600-41602.
+(clients; short_aborts' clients take ephemeral ports); B listens on
+7408-7424 and sends raw segments from 40403-40405 and 41600-41602.
 """
 import argparse
 import contextlib
@@ -286,11 +287,16 @@ def in_ns(ns, *argv):
     return ["ip", "netns", "exec", ns] + list(argv)
 
 
+def nft_drop_table(ns, name):
+    """Remove table inet NAME from NS if it is there."""
+    run(in_ns(ns, "nft", "-f", "-"), input="table inet %s\ndelete table inet %s\n" % (name, name))
+
+
 def nft_table(stack, ns, name, body):
     """Create table inet NAME in NS (replacing any leftover); removed at scope exit."""
     def remove():
         try:
-            run(in_ns(ns, "nft", "delete", "table", "inet", name))
+            nft_drop_table(ns, name)
         except ScenarioError as e:
             note("warning: could not remove table inet %s in %s: %s" % (name, ns, e))
     script = "table inet %s\ndelete table inet %s\ntable inet %s {\n%s\n}\n" % (name, name, name, body)
@@ -787,8 +793,10 @@ def b_server(ch, fam, addr, port, mode, a_addr):
         wait_sock_state(c, CLOSE, timeout=LONG)       # A's reset arrived
         c.close()
     elif mode == "keepalive":
-        ch.expect("abort", timeout=LONG)
-        abort(c)                                      # A's socket is gone: RST, nothing back
+        ch.expect("late", timeout=LONG)               # A's keepalive reset never reached us
+        c.sendall(b"late")                            # for a connection A no longer has:
+        expect_reset(c)                               # A answers R (NO_SOCKET)
+        c.close()
     elif mode == "late_data":
         ch.expect("go", timeout=LONG)
         if c.recv(1) != b"":
@@ -942,13 +950,59 @@ def sc_client(ctx, stack, name, port, mode, b_mode, flags, cause, reason, comm, 
     if mode not in ("memory", "time_wait", "late_data"):
         a.expect("closed", timeout=20)                # keepalive: ~3 s
     if mode == "keepalive":
-        b.send("abort")                               # B still thinks it is connected
+        nft_drop_table(ctx.ns_b, PEER_TABLE)          # B hears A again
+        b.send("late")                                # B still thinks it is connected
     if mode != "memory":
         b.expect("reset", timeout=20)
     a.expect("done")
     a.finish()
     b.finish()
     ctx.expect(name, fam, lport, port, flags, cause, reason, comm)
+    if mode == "keepalive":
+        # The peer's late data meets no socket: a stray segment, not
+        # data after close (there is no orphan or timewait sock).
+        ctx.expect(name + "_late", fam, lport, port, "R", "stray_segment", "NO_SOCKET", None)
+
+
+def b_accept_many(ch, fam, addr, port, n):
+    """The peer of short_aborts: accepts n connections, waits for each reset."""
+    ls = listener(fam, addr, port, backlog=n)
+    ch.send("ready")
+    conns = []
+    for _ in range(n):
+        c, peer = accept(ls, timeout=LONG)
+        conns.append(c)
+        ch.send("accepted", rport=peer[1])
+    for c in conns:
+        wait_sock_state(c, CLOSE, timeout=LONG)       # A's reset arrived
+        c.close()
+    ls.close()
+    ch.send("done")
+
+
+def a_short_abort(ch, fam, laddr, raddr, rport):
+    """rst-short in A: connect, abort at once, exit: no listing sees it."""
+    s = client(fam, laddr, 0, raddr, rport)
+    lport = s.getsockname()[1]
+    linger0(s)
+    s.close()
+    ch.send("done", lport=lport)
+
+
+def sc_short_aborts(ctx, stack, name, n=10):
+    port = 7424
+    b = spawn(stack, "peer", ctx.ns_b, b_accept_many, socket.AF_INET, ctx.b4, port, n)
+    b.expect("ready")
+    for i in range(n):
+        a = spawn(stack, "short-%d" % i, ctx.ns_a, a_short_abort, socket.AF_INET, ctx.a4,
+                  ctx.b4, port, uid=ctx.uid, comm="rst-short")
+        lport = a.expect("done", timeout=3 * T)["lport"]
+        a.finish()
+        if b.expect("accepted")["rport"] != lport:
+            raise ScenarioError("peer saw the wrong client port")
+        ctx.expect(name, 4, lport, port, "RA", "app_abort", "TCP_STATE", "rst-short")
+    b.expect("done", timeout=LONG)
+    b.finish()
 
 
 def b_bad_syn_ack(ch, src, dst, sport_a, port):
@@ -1137,6 +1191,7 @@ SCENARIOS = {
                                                       "app_abort", "TCP_DISCONNECT_WITH_DATA",
                                                       "rst-client"),
     "bad_syn_ack": sc_bad_syn_ack,
+    "short_aborts": sc_short_aborts,
 }
 
 

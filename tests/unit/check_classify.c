@@ -80,6 +80,17 @@ static const struct row rows[] = {
 	{ "i: firewall chosen by the batch pass",
 	  { .tcp_flags = RA, .seq = 0, .firewall = true }, -1,
 	  CAUSE_FIREWALL },
+	{ "late segment for a connection we reset (keepalive, abort)",
+	  { .tcp_flags = R, .seq = 42, .recent_conn = true,
+	    .recent_state = TCPS_ESTABLISHED, .recent_reset = true,
+	    .lookup = LOOKUP_NONE }, CR_ABORT_ON_DATA, CAUSE_STRAY_SEGMENT },
+	{ "SYN on the tuple of a connection we reset: no timewait sock",
+	  { .tcp_flags = RA, .seq = 0, .recent_conn = true, .recent_fresh = true,
+	    .recent_state = TCPS_ESTABLISHED, .recent_reset = true }, -1,
+	  CAUSE_CLOSED_PORT },
+	{ "traced reset wrongly marked firewall: the trace wins",
+	  { .tcp_flags = RA, .seq = 0, .firewall = true, .traced = true }, -1,
+	  CAUSE_CLOSED_PORT },
 };
 
 START_TEST(t_inference)
@@ -215,7 +226,7 @@ START_TEST(t_firewall_rank)
 	struct evidence abort = { .tcp_flags = RA, .seq = 8 };
 	struct evidence owned = { .tcp_flags = R, .seq = 8, .has_uid = true };
 	struct evidence traced = { .tcp_flags = RA, .seq = 0,
-				   .kreason = KREASON_NO_SOCKET };
+				   .kreason = KREASON_NO_SOCKET, .traced = true };
 
 	ck_assert_int_eq(classify_firewall_rank(&foreign), 100);
 	ck_assert_int_ge(classify_firewall_rank(&foreign), FIREWALL_CERTAIN);
@@ -228,6 +239,75 @@ START_TEST(t_firewall_rank)
 	ck_assert_int_eq(classify_firewall_rank(&abort), 0);
 	ck_assert_int_eq(classify_firewall_rank(&owned), 0);
 	ck_assert_int_eq(classify_firewall_rank(&traced), 0);
+}
+END_TEST
+
+/* A reset the tracepoint saw is the stack's, whatever else is said of
+ * it: an address table that does not know its source yet (a tun device
+ * or VRRP address added a moment ago) cannot make it a firewall's. */
+START_TEST(t_kernel_word_wins)
+{
+	struct evidence reason = { .tcp_flags = RA, .seq = 0, .traced = true,
+				   .kreason = KREASON_NO_SOCKET,
+				   .foreign_source = true, .firewall = true };
+	struct evidence flags = { .tcp_flags = R, .seq = 77, .traced = true,
+				  .kreason = KREASON_TCP_FLAGS,
+				  .foreign_source = true, .firewall = true };
+	struct evidence actor_only = { .tcp_flags = RA, .seq = 0,
+				       .traced = true, .foreign_source = true };
+	struct credits cr;
+
+	credits_init(&cr, 2000);
+	ck_assert_int_eq(classify_firewall_rank(&reason), 0);
+	ck_assert_int_eq(classify_firewall_rank(&flags), 0);
+	ck_assert_int_eq(classify_firewall_rank(&actor_only), 0);
+	ck_assert_int_eq(classify(&reason, &cr), CAUSE_CLOSED_PORT);
+	ck_assert_int_eq(classify(&flags, &cr), CAUSE_STRAY_SEGMENT);
+	actor_only.firewall = true;
+	ck_assert_int_eq(classify(&actor_only, &cr), CAUSE_CLOSED_PORT);
+}
+END_TEST
+
+/* Missed by a complete trace: likelier, never certain. */
+START_TEST(t_untraced_rank)
+{
+	struct evidence seen = { .tcp_flags = RA, .seq = 0 };
+	struct evidence missed = { .tcp_flags = RA, .seq = 0,
+				   .trace_complete = true };
+	struct evidence live = { .tcp_flags = R, .seq = 8,
+				 .lookup = LOOKUP_LIVE, .trace_complete = true };
+
+	ck_assert_int_gt(classify_firewall_rank(&missed),
+			 classify_firewall_rank(&seen));
+	ck_assert_int_lt(classify_firewall_rank(&missed), FIREWALL_CERTAIN);
+	ck_assert_int_lt(classify_firewall_rank(&live), FIREWALL_CERTAIN);
+}
+END_TEST
+
+START_TEST(t_firewall_pick)
+{
+	/* foreign, closed-port SYN answer, traced, live flow, closed SYN */
+	const int rank[5] = { 100, 20, 0, 90, 20 };
+	bool chosen[5];
+
+	/* The stack counted everything: nothing is a firewall's, not even
+	 * a source the address table does not know. */
+	ck_assert_uint_eq(classify_firewall_pick(rank, 5, 0, chosen), 0);
+	ck_assert(!chosen[0] && !chosen[1] && !chosen[2] && !chosen[3] &&
+		  !chosen[4]);
+	/* Two uncounted: the likeliest two. */
+	ck_assert_uint_eq(classify_firewall_pick(rank, 5, 2, chosen), 2);
+	ck_assert(chosen[0] && chosen[3] && !chosen[1] && !chosen[2] &&
+		  !chosen[4]);
+	/* Three: equals in arrival order. */
+	ck_assert_uint_eq(classify_firewall_pick(rank, 5, 3, chosen), 3);
+	ck_assert(chosen[1] && !chosen[4]);
+	/* More than there are candidates: never a traced one. */
+	ck_assert_uint_eq(classify_firewall_pick(rank, 5, 9, chosen), 4);
+	ck_assert(!chosen[2]);
+	/* No counter: only the certain. */
+	ck_assert_uint_eq(classify_firewall_pick(rank, 5, -1, chosen), 1);
+	ck_assert(chosen[0] && !chosen[3]);
 }
 END_TEST
 
@@ -260,6 +340,9 @@ Suite *classify_suite(void)
 	tcase_add_test(tc, t_credits_bounded);
 	tcase_add_test(tc, t_kernel_reason_beats_evidence);
 	tcase_add_test(tc, t_firewall_rank);
+	tcase_add_test(tc, t_kernel_word_wins);
+	tcase_add_test(tc, t_untraced_rank);
+	tcase_add_test(tc, t_firewall_pick);
 	tcase_add_test(tc, t_names);
 	suite_add_tcase(s, tc);
 	return s;

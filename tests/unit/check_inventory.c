@@ -217,6 +217,31 @@ START_TEST(t_conn_lookup)
 }
 END_TEST
 
+/* Our reset ends a connection: remembered until a listing sees the tuple
+ * alive again (a new connection on the same ports). */
+START_TEST(t_conn_reset)
+{
+	struct sockinfo c = sock(AF_INET, "10.0.0.1", 45016, "10.0.0.2", 7016,
+				 1, 4243);
+	const struct conn *k;
+	uint8_t l[16], r[16];
+
+	addr(AF_INET, "10.0.0.1", l);
+	addr(AF_INET, "10.0.0.2", r);
+	inventory_conn_add(inv, &c, 1000);
+	inventory_conns_end(inv);
+	k = inventory_conn(inv, AF_INET, l, 45016, r, 7016, 1500, 60000);
+	ck_assert(!k->reset);
+	inventory_conn_reset(inv, k);
+	k = inventory_conn(inv, AF_INET, l, 45016, r, 7016, 1600, 60000);
+	ck_assert(k->reset);
+	inventory_conn_add(inv, &c, 2000);
+	inventory_conns_end(inv);
+	k = inventory_conn(inv, AF_INET, l, 45016, r, 7016, 2000, 60000);
+	ck_assert(!k->reset);
+}
+END_TEST
+
 START_TEST(t_conn_v4mapped)
 {
 	struct sockinfo c = sock(AF_INET6, "::ffff:10.0.0.1", 80,
@@ -292,6 +317,7 @@ Suite *inventory_suite(void)
 	tcase_add_test(tc, t_listener_capacity);
 	tcase_add_test(tc, t_listener_all_alive_full);
 	tcase_add_test(tc, t_conn_lookup);
+	tcase_add_test(tc, t_conn_reset);
 	tcase_add_test(tc, t_conn_v4mapped);
 	tcase_add_test(tc, t_conn_bounded);
 	tcase_add_test(tc, t_conn_found_after_churn);

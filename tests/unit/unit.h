@@ -26,5 +26,7 @@ Suite *hookargs_suite(void);
 Suite *config_actions_suite(void);
 Suite *tasknet_suite(void);
 Suite *events_suite(void);
+Suite *netif_suite(void);
+Suite *tracefmt_suite(void);
 
 #endif

@@ -61,6 +61,49 @@ else
 	echo "record.sh: no $fmt: trace seeds kept as they were" >&2
 fi
 
+# rtnl: a listing of links and addresses, then the notifications of a
+# veth pair and its addresses coming and going (first byte: 1 = inside a
+# listing, 0 = a notification; see fuzz_rtnl.c).
+rm -f "$out"/rtnl/*
+mkdir -p "$out/rtnl"
+in_ns ip link add fz0 type veth peer name fz1
+in_ns /usr/bin/python3 - "$out/rtnl" <<'PYEOF'
+import os, socket, struct, subprocess, sys
+out = sys.argv[1]
+RTM_GETLINK, RTM_GETADDR, F_DUMP = 18, 22, 0x301
+def save(name, flag, data):
+    with open(os.path.join(out, name), "wb") as f:
+        f.write(bytes([flag]) + data)
+def dump(kind, typ):
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+    s.bind((0, 0))
+    s.send(struct.pack("=IHHII", 20, typ, F_DUMP, 1, 0) + b"\0\0\0\0")
+    i = 0
+    while True:
+        d = s.recv(65536)
+        save("%s-%d" % (kind, i), 1, d)
+        i += 1
+        if struct.unpack_from("=H", d, 4)[0] == 3:     # NLMSG_DONE
+            break
+dump("links", RTM_GETLINK)
+dump("addrs", RTM_GETADDR)
+m = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+m.bind((0, 0x1 | 0x10 | 0x100))                     # LINK, IPV4_IFADDR, IPV6_IFADDR
+for cmd in ("ip addr add 10.77.0.1 peer 10.77.0.2 dev fz0",
+            "ip addr add fd77::1/64 dev fz0 nodad", "ip link set fz0 up",
+            "ip link set fz0 name fz2", "ip addr del 10.77.0.1 peer 10.77.0.2 dev fz2",
+            "ip link del fz2"):
+    subprocess.run(cmd.split(), check=True)
+m.settimeout(0.5)
+i = 0
+try:
+    while True:
+        save("notify-%d" % i, 0, m.recv(65536))
+        i += 1
+except socket.timeout:
+    pass
+PYEOF
+
 # proc: the first byte picks the parser (see fuzz_proc.c): 0 snmp and
 # netstat (of the scratch namespace, after the resets above), 1 a cgroup
 # file, 2 comm NUL status NUL cgroup of a process.
