@@ -52,13 +52,14 @@ CORE_OBJS := src/log.o src/json.o src/packet.o src/seqtrack.o \
 	src/netif.o src/cause.o src/tracefmt.o src/tracejoin.o src/cgroup.o src/users.o \
 	src/credits.o src/classify.o src/inventory.o src/tcp_states.o \
 	src/stats.o src/topk.o src/hll.o src/detect.o src/detectors.o \
-	src/ratelimit.o src/allowlist.o src/banlist.o src/hookargs.o
+	src/ratelimit.o src/allowlist.o src/banlist.o src/hookargs.o \
+	src/proven.o src/privproto.o
 DAEMON_OBJS := $(CORE_OBJS) src/capture.o src/nftsock.o src/ruleset.o \
 	src/loop.o src/control.o src/privdrop.o src/status.o src/trace.o \
 	src/procscan.o src/sockdiag.o src/attrib.o src/kcounters.o \
 	src/rtnl.o src/pidinfo.o src/httpd.o src/metrics.o \
 	src/verbs_stats.o src/alerts.o src/hook.o src/actions.o \
-	src/tasknet.o src/notify.o
+	src/tasknet.o src/notify.o src/procfd.o src/privops.o
 CTL_OBJS := src/rstmonctl.o src/ctl_status.o src/ctl_top.o src/ctl_events.o \
 	src/ctl_alerts.o
 

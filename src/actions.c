@@ -1,12 +1,18 @@
 /* actions: what rstmond does about an alert.
  *
  * --ratelimit lists the remote of a port_scan, or the loudest targets of
- * a syn_flood's backscatter, in the rules' sets (ratelimit4/6, and
- * drop4/6 in drop mode) with a timeout, in-process over netlink; the
- * kernel expires them.  Our own bounded banlist remembers what was
+ * a syn_flood's backscatter, in the rules' sets with a timeout, through
+ * the privileged helper; the kernel expires them.  The resets sent to a
+ * listed address are limited, per address (ratelimit4/6).  Forged
+ * packets choose these addresses, so nothing an attacker can aim is
+ * dropped: a backscatter target never (its address is the forged one),
+ * a scanner only in drop mode and only when it completed a handshake
+ * with us lately (drop4/6) — unless the operator asked otherwise
+ * (--drop-unproven, warned).  Our own bounded banlist remembers what was
  * listed until when, so that a flushed ruleset gets it all back.
  * --hook runs the operator's command (hook.c).  Allow-listed addresses
- * (loopback, this host's addresses, --allow) are never acted on.
+ * (loopback, this host's addresses, --allow) are never acted on: not
+ * listed, lifted at a reload that allows them, never restored.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,8 +22,6 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include <linux/netfilter.h>
-
 #include "daemon.h"
 #include "hash.h"
 #include "log.h"
@@ -26,6 +30,11 @@
 /* How often the sets are checked for, and the local addresses reread. */
 #define NFT_CHECK_MS 2000
 
+/* The rules' sets, by kind (ratelimit, drop) and family (4, 6). */
+static const enum privops_set sets[2][2] = {
+	{ PRIVOPS_RATELIMIT4, PRIVOPS_RATELIMIT6 },
+	{ PRIVOPS_DROP4, PRIVOPS_DROP6 },
+};
 static const char *const set_names[2][2] = {
 	{ "ratelimit4", "ratelimit6" },
 	{ "drop4", "drop6" },
@@ -83,6 +92,8 @@ static unsigned int parse_mask(const char *list)
 	return mask;
 }
 
+static void unban_allowed(struct daemon *d);
+
 static void hook_params(const struct config *c, struct hook_params *p)
 {
 	p->timeout_ms = (uint32_t)c->hook_timeout * 1000;
@@ -100,7 +111,21 @@ void actions_params(struct daemon *d)
 	a->drop_mode = strcmp(d->cfg.ratelimit_mode, "drop") == 0;
 	a->on_mask = parse_mask(d->cfg.ratelimit_on);
 	a->timeout_ms = d->cfg.ratelimit_timeout * 1000;
+	/* A handshake seen during the scan (listed within two listings). */
+	a->proof_window_ms = d->cfg.scan_window * 1000 +
+			     2 * d->cfg.inventory_ms;
+	if (a->ratelimit && a->drop_mode && d->cfg.drop_unproven &&
+	    !a->drop_unproven)
+		log_warnx("WARNING: --drop-unproven: scanners that never "
+			  "completed a handshake are dropped too; forged "
+			  "packets can now make rstmond drop any address "
+			  "that is not allow-listed (your gateway, your DNS "
+			  "resolver, your own address)");
+	a->drop_unproven = d->cfg.drop_unproven;
 	load_allow(a, d->cfg.allow);
+	/* A reload that allows an address lifts its listing now. */
+	if (a->bans_ok)
+		unban_allowed(d);
 	if (a->hook_on) {
 		hook_params(&d->cfg, &hp);
 		hooks_set_params(&a->hooks, &hp);
@@ -166,7 +191,8 @@ static bool allowed(struct daemon *d, uint8_t family, const uint8_t *addr)
 	       netif_is_local(d->netif, family, addr, d->now_ms);
 }
 
-/* Add these bans to the sets of their family; 0 or -1 + errno. */
+/* Add these bans to the sets of their family (and the drop set for a
+ * proven scanner); 0 or -1 + errno. */
 static int nft_add(struct daemon *d, const struct ban *bans, unsigned int n,
 		   uint64_t now_ms)
 {
@@ -178,23 +204,68 @@ static int nft_add(struct daemon *d, const struct ban *bans, unsigned int n,
 	for (fam = 0; fam < 2; fam++) {
 		uint8_t family = fam ? AF_INET6 : AF_INET;
 
-		for (i = 0, k = 0; i < n; i++) {
-			if (bans[i].family != family)
-				continue;
-			memcpy(keys + k * fam_len(family), bans[i].addr,
-			       fam_len(family));
-			tmo[k++] = bans[i].expires_ms - now_ms;
-		}
-		if (k == 0)
-			continue;
-		for (kind = 0; kind <= (int)d->act.drop_mode; kind++)
-			if (nftsock_set_add(&d->nft, NFPROTO_INET,
-					    RSTMON_TABLE, set_names[kind][fam],
-					    keys, fam_len(family), k,
-					    tmo) < 0)
+		for (kind = 0; kind < 2; kind++) {
+			for (i = 0, k = 0; i < n; i++) {
+				if (bans[i].family != family ||
+				    (kind == 1 && !bans[i].drop))
+					continue;
+				memcpy(keys + k * fam_len(family),
+				       bans[i].addr, fam_len(family));
+				tmo[k++] = bans[i].expires_ms - now_ms;
+			}
+			if (k > 0 && privops_set_add(&d->priv, sets[kind][fam],
+						     keys, k, tmo) < 0)
 				ret = -1;
+		}
 	}
 	return ret;
+}
+
+/* Take addr out of our sets and the banlist; log why.  1 lifted, 0 not
+ * listed. */
+static int unban(struct daemon *d, uint8_t family, const uint8_t *addr,
+		 const char *why)
+{
+	struct actions *a = &d->act;
+	const struct ban *b = banlist_find(&a->bans, d->now_ms, family, addr);
+	char text[INET6_ADDRSTRLEN];
+	bool drop;
+	int kind, ret = 0;
+
+	if (b == NULL)
+		return 0;
+	drop = b->drop;
+	banlist_remove(&a->bans, family, addr);
+	a->unbanned++;
+	inet_ntop(family, addr, text, sizeof(text));
+	if (!a->dry_run && d->priv.alive)
+		for (kind = 0; kind <= (int)drop; kind++)
+			if (privops_set_del(&d->priv,
+					    sets[kind][fam_index(family)],
+					    addr, 1) < 0 && errno != ENOENT)
+				ret = -1;
+	log_warnx("action=ratelimit state=removed remote=%s reason=%s%s%s",
+		  text, why, ret < 0 ? " error=" : "",
+		  ret < 0 ? strerror(errno) : "");
+	return 1;
+}
+
+/* Every listing of an address the allowlist now covers, lifted. */
+static void unban_allowed(struct daemon *d)
+{
+	struct ban todo[FLOOD_TARGETS_MAX];
+	const struct ban *b;
+	unsigned int it, n, i;
+
+	do {
+		it = n = 0;
+		while (n < FLOOD_TARGETS_MAX &&
+		       (b = banlist_next(&d->act.bans, d->now_ms, &it)))
+			if (allowed(d, b->family, b->addr))
+				todo[n++] = *b;
+		for (i = 0; i < n; i++)
+			unban(d, todo[i].family, todo[i].addr, "allowlisted");
+	} while (n == FLOOD_TARGETS_MAX);
 }
 
 /* The targets of an alert: a scan's remote, a flood's loudest. */
@@ -227,7 +298,7 @@ static unsigned int targets(struct daemon *d, const struct alert *al,
 
 /* Was this address refused for this alert already (said once)? */
 static bool refused_before(const struct actions *a, const struct alert *al,
-			   const char *addr)
+			   const char *addr, const char *why)
 {
 	unsigned int i;
 
@@ -235,9 +306,44 @@ static bool refused_before(const struct actions *a, const struct alert *al,
 		const struct action_rec *r = &a->rec[i];
 
 		if (r->type == (int8_t)al->type && !strcmp(r->key, al->key) &&
-		    !strcmp(r->target, addr) &&
-		    !strcmp(r->result, "allowlisted"))
+		    !strcmp(r->target, addr) && !strcmp(r->result, why))
 			return true;
+	}
+	return false;
+}
+
+/*
+ * May the sender of an alert be dropped, not only limited?  Only a
+ * scanner (the sources of a syn_flood's backscatter are the addresses
+ * the attacker forged), only in drop mode, and only when it completed a
+ * handshake with us during the scan — a forged source cannot — unless
+ * the operator opted in (--drop-unproven).  A refusal is said once per
+ * alert and address.
+ */
+static bool may_drop(struct daemon *d, const struct alert *al,
+		     const struct ban *b, int64_t wall)
+{
+	struct actions *a = &d->act;
+	char addr[INET6_ADDRSTRLEN];
+	struct action_rec *r;
+
+	if (!a->drop_mode || al->type != ALERT_PORT_SCAN)
+		return false;
+	if (a->drop_unproven ||
+	    attrib_remote_proven(d->attrib, b->family, b->addr, d->now_ms,
+				 a->proof_window_ms))
+		return true;
+	inet_ntop(b->family, b->addr, addr, sizeof(addr));
+	if (!refused_before(a, al, addr, "unproven")) {
+		a->refused_unproven++;
+		log_warnx("action=drop state=refused remote=%s "
+			  "reason=unproven alert=%s (no handshake with this "
+			  "host: the source may be forged; its resets are "
+			  "limited, nothing is dropped)", addr,
+			  alert_type_name(al->type));
+		r = record(a, al, "drop", wall);
+		snprintf(r->target, sizeof(r->target), "%s", addr);
+		snprintf(r->result, sizeof(r->result), "unproven");
 	}
 	return false;
 }
@@ -255,6 +361,7 @@ static void ratelimit_alert(struct daemon *d, const struct alert *al,
 	struct ban todo[FLOOD_TARGETS_MAX];
 	char addr[INET6_ADDRSTRLEN];
 	unsigned int n, i, k = 0;
+	const struct ban *old;
 	struct action_rec *r;
 	int ret = 0;
 
@@ -270,7 +377,7 @@ static void ratelimit_alert(struct daemon *d, const struct alert *al,
 		inet_ntop(b->family, b->addr, addr, sizeof(addr));
 		if (allowed(d, b->family, b->addr)) {
 			/* Once per alert and address. */
-			if (!refused_before(a, al, addr)) {
+			if (!refused_before(a, al, addr, "allowlisted")) {
 				a->refused_allow++;
 				log_warnx("action=ratelimit state=refused "
 					  "remote=%s reason=allowlisted "
@@ -284,8 +391,12 @@ static void ratelimit_alert(struct daemon *d, const struct alert *al,
 			}
 			continue;
 		}
-		/* Listed already (and not expired): nothing to do. */
-		if (banlist_find(&a->bans, d->now_ms, b->family, b->addr))
+		b->drop = may_drop(d, al, b, wall);
+		/* Listed already (and not expired), as it should be:
+		 * nothing to do.  A scanner that proved itself since its
+		 * listing goes to the drop set too. */
+		old = banlist_find(&a->bans, d->now_ms, b->family, b->addr);
+		if (old != NULL && (old->drop || !b->drop))
 			continue;
 		b->reason = (uint8_t)al->type;
 		b->expires_ms = d->now_ms + a->timeout_ms;
@@ -302,7 +413,7 @@ static void ratelimit_alert(struct daemon *d, const struct alert *al,
 	if (k == 0)
 		return;
 	*acted = true;
-	if (!a->dry_run && a->nft_present && d->nft_ok)
+	if (!a->dry_run && a->nft_present && d->priv.alive)
 		ret = nft_add(d, todo, k, d->now_ms);
 	for (i = 0; i < k; i++) {
 		const char *set = set_names[0][fam_index(todo[i].family)];
@@ -315,7 +426,7 @@ static void ratelimit_alert(struct daemon *d, const struct alert *al,
 			a->added++;
 		log_warnx("action=ratelimit state=%s remote=%s set=%s "
 			  "mode=%s timeout=%llu alert=%s%s%s", state, addr,
-			  set, a->drop_mode ? "drop" : "rst",
+			  set, todo[i].drop ? "drop" : "rst",
 			  (unsigned long long)(a->timeout_ms / 1000),
 			  alert_type_name(al->type),
 			  ret < 0 ? " error=" : "",
@@ -389,6 +500,8 @@ static void restore(struct daemon *d)
 	unsigned int it = 0, n = 0, total = 0;
 	int ret = 0;
 
+	/* A listing the allowlist covers now is not put back. */
+	unban_allowed(d);
 	while ((b = banlist_next(&a->bans, d->now_ms, &it)) != NULL) {
 		batch[n++] = *b;
 		if (n == FLOOD_TARGETS_MAX) {
@@ -423,18 +536,14 @@ static bool nft_objects_present(struct daemon *d, uint64_t *sum)
 	int kind, fam;
 
 	*sum = 0;
-	if (nftsock_table_handle(&d->nft, NFPROTO_INET, RSTMON_TABLE,
-				 sum) != 1 ||
-	    nftsock_counter_read(&d->nft, NFPROTO_INET, RSTMON_TABLE,
-				 RSTMON_COUNTER, &v) < 0)
+	if (privops_table_handle(&d->priv, sum) != 1 ||
+	    privops_counter_read(&d->priv, &v) < 0)
 		return false;
 	if (!d->act.ratelimit)
 		return true;
 	for (kind = 0; kind <= (int)d->act.drop_mode; kind++)
 		for (fam = 0; fam < 2; fam++) {
-			if (nftsock_set_handle(&d->nft, NFPROTO_INET,
-					       RSTMON_TABLE,
-					       set_names[kind][fam],
+			if (privops_set_handle(&d->priv, sets[kind][fam],
 					       &handle) != 1)
 				return false;
 		}
@@ -454,7 +563,7 @@ static void watch_nft(struct daemon *d)
 	uint64_t sum;
 	char err[512];
 
-	if (!d->nft_ok || (!d->rules_installed &&
+	if (!d->priv.alive || (!d->rules_installed &&
 			   !(a->ratelimit && !a->dry_run)))
 		return;
 	present = nft_objects_present(d, &sum);
@@ -481,8 +590,8 @@ static void watch_nft(struct daemon *d)
 		/* Whatever comes back is new: restore into it. */
 		was = false;
 		if (d->rules_installed) {
-			if (ruleset_install(d->cfg.rules_path, err,
-					    sizeof(err)) < 0) {
+			if (privops_rules_install(&d->priv, err,
+						  sizeof(err)) < 0) {
 				log_warnx("nft: %s", err);
 			} else {
 				a->reinstalled++;
@@ -568,6 +677,40 @@ void actions_json(struct json *j, const struct daemon *d,
 	json_arr_end(j);
 }
 
+int actions_unban(struct daemon *d, uint8_t family, const uint8_t *addr)
+{
+	if (!d->act.bans_ok)
+		return 0;
+	return unban(d, family, addr, "unban");
+}
+
+void actions_bans_json(struct json *j, const struct daemon *d)
+{
+	const struct actions *a = &d->act;
+	char addr[INET6_ADDRSTRLEN];
+	const struct ban *b;
+	unsigned int it = 0;
+
+	json_arr_begin(j, NULL);
+	while (a->bans_ok &&
+	       (b = banlist_next(&a->bans, d->now_ms, &it)) != NULL) {
+		inet_ntop(b->family, b->addr, addr, sizeof(addr));
+		json_obj_begin(j, NULL);
+		json_str(j, "remote", addr);
+		json_str(j, "set", set_names[0][fam_index(b->family)]);
+		if (b->drop)
+			json_str(j, "drop_set",
+				 set_names[1][fam_index(b->family)]);
+		json_str(j, "mode", b->drop ? "drop" : "rst");
+		json_str(j, "alert", alert_type_name((enum alert_type)b->reason));
+		json_i64(j, "expires", b->expires_wall);
+		json_u64(j, "remaining_s", (b->expires_ms - d->now_ms) / 1000);
+		json_bool(j, "dry_run", a->dry_run);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
 void actions_status(struct json *j, const struct daemon *d)
 {
 	const struct actions *a = &d->act;
@@ -579,6 +722,9 @@ void actions_status(struct json *j, const struct daemon *d)
 	json_u64(j, "listed", a->bans_ok ? a->bans.n : 0);
 	json_u64(j, "added", a->added);
 	json_u64(j, "refused_allowlisted", a->refused_allow);
+	json_bool(j, "drop_unproven", a->drop_unproven);
+	json_u64(j, "refused_unproven", a->refused_unproven);
+	json_u64(j, "unbanned", a->unbanned);
 	json_u64(j, "failed", a->failed);
 	json_u64(j, "restored", a->restored);
 	json_u64(j, "rules_reinstalled", a->reinstalled);

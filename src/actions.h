@@ -34,7 +34,9 @@ struct actions {
 	bool ratelimit;
 	bool dry_run;
 	bool drop_mode;
+	bool drop_unproven;		/* the operator's choice, warned */
 	unsigned int on_mask;		/* 1 << alert type */
+	uint64_t proof_window_ms;	/* a handshake this recent proves */
 	uint64_t timeout_ms;
 	struct allowlist allow;
 	struct banlist bans;
@@ -50,6 +52,8 @@ struct actions {
 	struct action_rec rec[ACTION_RECS];
 	unsigned int rec_next;
 	uint64_t added, refused_allow, failed, restored, reinstalled;
+	uint64_t refused_unproven;	/* drops refused: no handshake */
+	uint64_t unbanned;		/* lifted: unban, or allow-listed */
 };
 
 #endif

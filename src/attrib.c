@@ -9,6 +9,7 @@
 #include "attrib.h"
 #include "pidinfo.h"
 #include "procnet.h"
+#include "proven.h"
 #include "tasknet.h"
 
 /* A connection seen this recently may explain a reset on its tuple. */
@@ -43,6 +44,7 @@ struct attrib {
 	struct sockdiag sd;
 	bool sd_ok;
 	struct inventory *inv;
+	struct proven *proven;
 	struct procscan *ps;
 	struct users users;
 	struct pidinfo pids;
@@ -99,12 +101,16 @@ struct attrib *attrib_new(const struct attrib_params *p, char *note,
 		return NULL;
 	a->p = *p;
 	a->inv = inventory_new();
+	a->proven = proven_new();
 	a->ps = procscan_new("/proc", PROCSCAN_CAPACITY);
 	a->tj = tracejoin_new(TRACE_WINDOW_NS);
-	if (a->inv == NULL || a->ps == NULL || a->tj == NULL) {
+	if (a->inv == NULL || a->proven == NULL || a->ps == NULL ||
+	    a->tj == NULL) {
 		attrib_free(a);
 		return NULL;
 	}
+	if (p->fds.sockets != NULL)
+		procscan_set_fd_ops(a->ps, &p->fds);
 	users_init(&a->users);
 	pidinfo_init(&a->pids);
 	credits_init(&a->cr, CREDIT_MAX_AGE_MS);
@@ -142,6 +148,8 @@ struct attrib *attrib_new(const struct attrib_params *p, char *note,
 		if (a->tr_ok && tasknet_init(&a->tn, "/proc") < 0)
 			snprintf(note, notelen, "/proc/self/ns/net: %s",
 				 strerror(errno));
+		a->tn.ns_of = p->ns_of;
+		a->tn.ns_arg = p->ns_arg;
 	}
 	return a;
 }
@@ -158,6 +166,7 @@ void attrib_free(struct attrib *a)
 		trace_close(&a->tr);
 	procscan_free(a->ps);
 	free(a->inv);
+	free(a->proven);
 	free(a->tj);
 	free(a);
 }
@@ -287,12 +296,35 @@ static void on_listener(const struct sockinfo *si, void *arg)
 		listener_owner(d->a, l);
 }
 
+/* States a connection reaches only through a completed handshake. */
+static bool synchronized(int state)
+{
+	switch (state) {
+	case TCPS_ESTABLISHED:
+	case TCPS_FIN_WAIT1:
+	case TCPS_FIN_WAIT2:
+	case TCPS_TIME_WAIT:
+	case TCPS_CLOSE_WAIT:
+	case TCPS_LAST_ACK:
+	case TCPS_CLOSING:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void on_conn(const struct sockinfo *si, void *arg)
 {
 	struct dump_arg *d = arg;
 	struct proc_owner o;
+	struct conn *c;
 
-	inventory_conn_add(d->a->inv, si, d->now_ms);
+	c = inventory_conn_add(d->a->inv, si, d->now_ms);
+	/* New since the last listing (the first listing finds what was
+	 * there before: no proof of anything recent). */
+	if (c != NULL && c->first_ms == d->now_ms &&
+	    d->a->inv->conn_gen > 0 && synchronized(si->state))
+		proven_see(d->a->proven, c->family, c->remote, d->now_ms);
 	/* Resolve the process while the socket is alive: once it sends
 	 * its reset, the inode is gone from /proc. */
 	if (si->inode != 0 && !procscan_lookup(d->a->ps, si->inode, &o))
@@ -781,6 +813,13 @@ void attrib_get_stats(const struct attrib *a, struct attrib_stats *s)
 const struct inventory *attrib_inventory(const struct attrib *a)
 {
 	return a->inv;
+}
+
+bool attrib_remote_proven(const struct attrib *a, uint8_t family,
+			  const uint8_t *remote, uint64_t now_ms,
+			  uint64_t window_ms)
+{
+	return proven_has(a->proven, family, remote, now_ms, window_ms);
 }
 
 void attrib_procscan_stats(const struct attrib *a, struct procscan_stats *s)

@@ -53,6 +53,11 @@ struct attrib_params {
 	bool kernel_trace;	/* try the tracepoint */
 	bool use_reason;	/* ... and its reason where the kernel has it */
 	const struct netif *netif;	/* our addresses (kept by the caller) */
+	/* Who reads other users' /proc/PID/fd and /proc/TID/ns/net (the
+	 * privileged helper); NULL members: this process itself. */
+	struct procfd_ops fds;
+	int (*ns_of)(void *arg, uint32_t tid, uint64_t *dev, uint64_t *ino);
+	void *ns_arg;
 	uint64_t trace_max_rate;	/* resets/s above which it pauses */
 	uint64_t inventory_ms;	/* sock_diag dump interval */
 	unsigned int lookups_per_batch;
@@ -110,6 +115,14 @@ void attrib_batch(struct attrib *a, const struct rst_event *evs,
 
 void attrib_get_stats(const struct attrib *a, struct attrib_stats *s);
 const struct inventory *attrib_inventory(const struct attrib *a);
+/*
+ * Did remote complete a handshake with this host within window_ms (a
+ * connection first listed then, in a synchronized state)?  A forged
+ * source never can.  Connections already there at start prove nothing.
+ */
+bool attrib_remote_proven(const struct attrib *a, uint8_t family,
+			  const uint8_t *remote, uint64_t now_ms,
+			  uint64_t window_ms);
 void attrib_procscan_stats(const struct attrib *a,
 			   struct procscan_stats *s);
 

@@ -130,6 +130,7 @@ int banlist_add(struct banlist *b, uint64_t now_ms, const struct ban *ban)
 			e->expires_ms = ban->expires_ms;
 			e->expires_wall = ban->expires_wall;
 		}
+		e->drop = e->drop || ban->drop;
 		return 0;
 	}
 	if (b->n >= b->max && banlist_expire(b, now_ms) == 0) {
@@ -145,6 +146,16 @@ int banlist_add(struct banlist *b, uint64_t now_ms, const struct ban *ban)
 	if (b->n == 0 || ban->expires_ms < b->next_expiry)
 		b->next_expiry = ban->expires_ms;
 	b->n++;
+	return 1;
+}
+
+int banlist_remove(struct banlist *b, uint8_t family, const uint8_t *addr)
+{
+	int at = lookup(b, family, addr);
+
+	if (at < 0)
+		return 0;
+	remove_at(b, (unsigned int)at);
 	return 1;
 }
 

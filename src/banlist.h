@@ -14,6 +14,7 @@ struct ban {
 	uint8_t family;		/* AF_INET, AF_INET6; 0: free slot */
 	uint8_t addr[16];	/* network order */
 	uint8_t reason;		/* enum alert_type that asked for it */
+	bool drop;		/* also in the drop set (a proven scanner) */
 	uint64_t expires_ms;	/* monotonic */
 	int64_t expires_wall;	/* epoch seconds, for people */
 };
@@ -37,6 +38,8 @@ void banlist_fini(struct banlist *b);
  * was there already (expiry maybe extended), -1 when full (counted).
  */
 int banlist_add(struct banlist *b, uint64_t now_ms, const struct ban *ban);
+/* Forget addr (an unban).  Returns 1 when it was there, 0 when not. */
+int banlist_remove(struct banlist *b, uint8_t family, const uint8_t *addr);
 /* The entry for addr, if recorded and unexpired. */
 const struct ban *banlist_find(const struct banlist *b, uint64_t now_ms,
 			       uint8_t family, const uint8_t *addr);

@@ -20,6 +20,16 @@
 #define CAPTURE_BUFLEN (128 * 1024 + 4096)
 /* Room for the one config message. */
 #define CAPTURE_CFG_LEN 512
+/* Datagrams that arrive before the bind's answer are held as bytes, up
+ * to this; beyond, they are lost (and counted: sequence gaps). */
+#define CAPTURE_HOLD_MAX (1024 * 1024)
+
+/* A held datagram: its receipt time, its length, then its bytes. */
+struct held_hdr {
+	struct timespec wall;
+	uint64_t mono_ns;
+	size_t len;
+};
 
 struct input_ctx {
 	struct capture *c;
@@ -94,15 +104,88 @@ static int now_both(struct timespec *wall, uint64_t *mono_ns)
 	return 0;
 }
 
-/* Send one config message and wait for its ack, passing packets on. */
+/*
+ * Keep a datagram that came while binding, unread: nothing an outsider
+ * sent is parsed before the daemon gives up its privileges.  Handed on
+ * by the first capture_drain().
+ */
+static void hold(struct capture *c, size_t len, const struct timespec *wall,
+		 uint64_t mono)
+{
+	struct held_hdr h = { *wall, mono, len };
+	size_t need = sizeof(h) + len;
+	char *p;
+
+	if (c->held_len + need > CAPTURE_HOLD_MAX)
+		return;
+	p = realloc(c->held, c->held_len + need);
+	if (p == NULL)
+		return;
+	c->held = p;
+	memcpy(c->held + c->held_len, &h, sizeof(h));
+	memcpy(c->held + c->held_len + sizeof(h), c->buf, len);
+	c->held_len += need;
+}
+
+static void held_input(struct capture *c)
+{
+	struct held_hdr h;
+	size_t pos = 0;
+
+	while (pos + sizeof(h) <= c->held_len) {
+		memcpy(&h, c->held + pos, sizeof(h));
+		pos += sizeof(h);
+		capture_input(c, c->held + pos, h.len, &h.wall, h.mono_ns);
+		pos += h.len;
+	}
+	free(c->held);
+	c->held = NULL;
+	c->held_len = 0;
+}
+
+/*
+ * The answer to our config message in this datagram: 1 for an ack, -1
+ * with errno for an error, 0 when it holds none; *others: it holds other
+ * messages too (packets).  Only the netlink headers are read.
+ */
+static int config_answer(const void *buf, size_t len, uint32_t seq,
+			 bool *others)
+{
+	const struct nlmsghdr *nlh = buf;
+	const struct nlmsgerr *e;
+	int left = (int)len, ret = 0;
+
+	*others = false;
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_seq != seq) {
+			*others = true;
+			continue;
+		}
+		if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*e)) {
+			errno = EBADMSG;
+			ret = -1;
+			continue;
+		}
+		e = mnl_nlmsg_get_payload(nlh);
+		if (e->error == 0) {
+			ret = 1;
+		} else {
+			errno = e->error < 0 ? -e->error : EPROTO;
+			ret = -1;
+		}
+	}
+	return ret;
+}
+
+/* Send one config message and wait for its answer, holding packets. */
 static int capture_config(struct capture *c, struct nlmsghdr *nlh)
 {
 	uint32_t seq = (uint32_t)time(NULL);
-	struct input_ctx in;
 	struct timespec now;
 	uint64_t mono;
+	bool others;
 	ssize_t n;
-	int ret;
+	int ret, e;
 
 	nlh->nlmsg_flags |= NLM_F_ACK;
 	nlh->nlmsg_seq = seq;
@@ -116,17 +199,19 @@ static int capture_config(struct capture *c, struct nlmsghdr *nlh)
 			return -1;
 		}
 		now_both(&now, &mono);
-		in = (struct input_ctx){ c, &now, mono };
-		c->datagrams++;
 		if (!nl_datagram_ok(c->buf, (size_t)n)) {
+			c->datagrams++;
 			c->bad_datagrams++;
 			continue;
 		}
-		ret = mnl_cb_run(c->buf, (size_t)n, seq, c->portid,
-				 capture_msg_cb, &in);
-		capture_flush(c);
-		if (ret <= MNL_CB_STOP)
+		ret = config_answer(c->buf, (size_t)n, seq, &others);
+		e = errno;
+		if (others)
+			hold(c, (size_t)n, &now, mono);
+		if (ret != 0) {
+			errno = e;
 			return ret < 0 ? -1 : 0;
+		}
 	}
 }
 
@@ -217,6 +302,9 @@ void capture_close(struct capture *c)
 	if (c->nl != NULL)
 		mnl_socket_close(c->nl);
 	c->nl = NULL;
+	free(c->held);
+	c->held = NULL;
+	c->held_len = 0;
 	free(c->buf);
 	c->buf = NULL;
 	free(c->batch);
@@ -234,6 +322,10 @@ int capture_drain(struct capture *c, unsigned int budget)
 	ssize_t n;
 	int got = 0;
 
+	if (c->held != NULL) {
+		held_input(c);
+		got++;
+	}
 	for (i = 0; i < budget; i++) {
 		struct timespec wall;
 		uint64_t mono;

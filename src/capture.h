@@ -49,12 +49,14 @@ struct capture {
 	uint64_t truncated;	/* datagrams larger than our buffer */
 	uint64_t other_msgs;	/* netlink messages that are not packets */
 	uint64_t bad_datagrams;	/* refused whole: see nlcheck.h */
+	char *held;		/* datagrams read while binding, unparsed */
+	size_t held_len;
 };
 
 /*
  * Open a netlink socket in the current network namespace, bind the group
- * and configure it in one message.  Events that arrive while binding are
- * handed to on_event already.  on_event gets the resets of each datagram;
+ * and configure it in one message.  Packets that arrive while binding are
+ * kept unread and handed to on_event by the first capture_drain().  on_event gets the resets of each datagram;
  * on_batch_end is called after each drain.  Returns 0, or -1 with errno (EPERM: group
  * held by another socket, or no CAP_NET_ADMIN) and a message in err.
  */

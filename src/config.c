@@ -182,8 +182,12 @@ static const struct opt_desc opts[] = {
 			       "600)", NULL },
 	{ "ratelimit-mode", 0, OPT_STR, OFF(ratelimit_mode),
 	  SZ(ratelimit_mode), 0, 0, true, "rst|drop",
-	  "limit the resets sent to it, or also drop what it sends "
-	  "(default rst)", "rst|drop" },
+	  "limit the resets sent to it, or also drop what a scanner that "
+	  "completed a handshake sends (default rst)", "rst|drop" },
+	{ "drop-unproven", 0, OPT_FLAG, OFF(drop_unproven), 0, 0, 1, true,
+	  NULL, "DANGER: in drop mode, also drop scanners that never "
+		"completed a handshake (forged packets can then make "
+		"rstmond drop any address)", NULL },
 	{ "allow", 0, OPT_LIST, OFF(allow), SZ(allow), 0, 0, true, "CIDR",
 	  "never act on these addresses (repeatable; loopback and this "
 	  "host's addresses always)", NULL },

@@ -51,6 +51,7 @@ struct config {
 	uint64_t hook_timeout, hook_max, hook_cooldown;
 	bool hook_as_root;		/* allowed to run it as root */
 	bool dry_run;
+	bool drop_unproven;	/* drop mode: drop unproven scanners too */
 };
 
 void config_defaults(struct config *c);

@@ -16,7 +16,7 @@
 #include "httpd.h"
 #include "loop.h"
 #include "netif.h"
-#include "nftsock.h"
+#include "privops.h"
 #include "detect.h"
 #include "ratelimit.h"
 #include "reconcile.h"
@@ -27,8 +27,8 @@ struct daemon {
 	struct config cfg;
 	struct loop loop;
 	struct capture cap;
-	struct nftsock nft;
-	bool nft_ok;
+	/* The privileged helper: /proc/PID/fd of other users, nf_tables. */
+	struct privops priv;
 	struct reconcile rec;
 	struct control ctl;
 	bool ctl_ok;
@@ -97,6 +97,10 @@ void actions_sigchld(struct daemon *d);
 void actions_json(struct json *j, const struct daemon *d,
 		  const struct alert *a);
 void actions_status(struct json *j, const struct daemon *d);
+/* Lift the listing of addr (rstmonctl unban): 1, or 0 when not listed. */
+int actions_unban(struct daemon *d, uint8_t family, const uint8_t *addr);
+/* `bans`: every listing, a JSON list. */
+void actions_bans_json(struct json *j, const struct daemon *d);
 void actions_metrics(struct json *out, const struct daemon *d);
 void actions_fini(struct daemon *d);
 

@@ -310,6 +310,7 @@ struct conn *inventory_conn_add(struct inventory *inv,
 	memcpy(c->remote, remote, alen(family));
 	c->lport = si->sport;
 	c->rport = si->dport;
+	c->first_ms = now_ms;
 	inv->conn_ports[c->lport / 64] |= 1ull << (c->lport % 64);
 fill:
 	c->state = si->state;

@@ -52,6 +52,7 @@ struct conn {
 	uint16_t rport;
 	uint32_t uid;
 	uint64_t inode;
+	uint64_t first_ms;	/* the listing that saw it first */
 	uint64_t last_ms;
 };
 

@@ -263,9 +263,10 @@ static int batch_answers(struct nftsock *s, unsigned int expect)
 	return 0;
 }
 
-int nftsock_set_add(struct nftsock *s, uint32_t family, const char *table,
-		    const char *set, const uint8_t *keys, size_t keylen,
-		    unsigned int n, const uint64_t *timeouts_ms)
+/* Add (timeouts_ms) or delete (NULL) n elements in one batch. */
+static int set_elems(struct nftsock *s, uint32_t family, const char *table,
+		     const char *set, const uint8_t *keys, size_t keylen,
+		     unsigned int n, const uint64_t *timeouts_ms)
 {
 	struct mnl_nlmsg_batch *b;
 	struct nlmsghdr *nlh;
@@ -298,14 +299,19 @@ int nftsock_set_add(struct nftsock *s, uint32_t family, const char *table,
 			nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY,
 					   keys + (size_t)i * keylen,
 					   (uint32_t)keylen);
-			nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_TIMEOUT,
-					       timeouts_ms[i]);
+			if (timeouts_ms != NULL)
+				nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_TIMEOUT,
+						       timeouts_ms[i]);
 			nftnl_set_elem_add(ns, e);
 		}
 		nlh = nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(b),
-					    NFT_MSG_NEWSETELEM,
+					    timeouts_ms != NULL ?
+						    NFT_MSG_NEWSETELEM :
+						    NFT_MSG_DELSETELEM,
 					    (uint16_t)family,
-					    NLM_F_CREATE | NLM_F_ACK,
+					    timeouts_ms != NULL ?
+						    NLM_F_CREATE | NLM_F_ACK :
+						    NLM_F_ACK,
 					    s->seq++);
 		nftnl_set_elems_nlmsg_build_payload(nlh, ns);
 		nftnl_set_free(ns);
@@ -331,4 +337,18 @@ int nftsock_set_add(struct nftsock *s, uint32_t family, const char *table,
 	free(buf);
 	errno = saved;
 	return ret;
+}
+
+int nftsock_set_add(struct nftsock *s, uint32_t family, const char *table,
+		    const char *set, const uint8_t *keys, size_t keylen,
+		    unsigned int n, const uint64_t *timeouts_ms)
+{
+	return set_elems(s, family, table, set, keys, keylen, n, timeouts_ms);
+}
+
+int nftsock_set_del(struct nftsock *s, uint32_t family, const char *table,
+		    const char *set, const uint8_t *keys, size_t keylen,
+		    unsigned int n)
+{
+	return set_elems(s, family, table, set, keys, keylen, n, NULL);
 }

@@ -54,4 +54,12 @@ int nftsock_set_add(struct nftsock *s, uint32_t family, const char *table,
 		    const char *set, const uint8_t *keys, size_t keylen,
 		    unsigned int n, const uint64_t *timeouts_ms);
 
+/*
+ * Delete n elements from a set in one transaction.  Returns 0, or -1 with
+ * errno (ENOENT: no such table, set or element — then none is deleted).
+ */
+int nftsock_set_del(struct nftsock *s, uint32_t family, const char *table,
+		    const char *set, const uint8_t *keys, size_t keylen,
+		    unsigned int n);
+
 #endif

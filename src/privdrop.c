@@ -100,3 +100,44 @@ int privdrop(const char *user, char *err, size_t errlen)
 	}
 	return 0;
 }
+
+int privdrop_all(const char *user, char *err, size_t errlen)
+{
+	struct passwd *pw = NULL;
+	int ret;
+
+	if (user != NULL && *user != '\0') {
+		if (geteuid() != 0) {
+			snprintf(err, errlen, "user %s: only root can switch "
+				 "users (rstmond runs as uid %u)", user,
+				 (unsigned int)geteuid());
+			return -1;
+		}
+		pw = getpwnam(user);
+		if (pw == NULL) {
+			snprintf(err, errlen, "user %s: no such user", user);
+			return -1;
+		}
+	}
+	capng_clear(CAPNG_SELECT_ALL);
+	if (pw != NULL)
+		ret = capng_change_id((int)pw->pw_uid, (int)pw->pw_gid,
+				      CAPNG_DROP_SUPP_GRP |
+					      CAPNG_CLEAR_BOUNDING);
+	else if (geteuid() == 0)
+		ret = capng_apply(CAPNG_SELECT_ALL);
+	else	/* no CAP_SETPCAP: the bounding set stays as it is */
+		ret = capng_apply(CAPNG_SELECT_CAPS) < 0 ? -1 :
+		      capng_apply(CAPNG_SELECT_AMBIENT);
+	if (ret < 0) {
+		snprintf(err, errlen, "cannot drop privileges (libcap-ng "
+			 "error %d)", ret);
+		return -1;
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		snprintf(err, errlen, "PR_SET_NO_NEW_PRIVS: %s",
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}

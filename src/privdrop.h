@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 /*
- * Keep only the capabilities the running daemon needs: CAP_NET_ADMIN
+ * The privileged helper (privops.c): keep only CAP_NET_ADMIN
  * (nf_tables requests, removing its table at exit), CAP_SYS_PTRACE and
  * CAP_DAC_READ_SEARCH (reading other users' /proc/PID/fd to name socket
  * owners).  As root: the bounding set too, and with a user name, switch
@@ -15,5 +15,13 @@
  * message in err.
  */
 int privdrop(const char *user, char *err, size_t errlen);
+
+/*
+ * Keep no capability at all — permitted, effective, inheritable,
+ * ambient and (as root) bounding sets empty — switching to user when
+ * given, then no_new_privs: the daemon that parses packets, netlink,
+ * /proc and requests.  Returns 0 or -1 with a message in err.
+ */
+int privdrop_all(const char *user, char *err, size_t errlen);
 
 #endif

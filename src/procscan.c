@@ -10,12 +10,15 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "procfd.h"
 #include "procscan.h"
 
 #define PS_WISHES 256
 #define PS_NIL UINT32_MAX
 #define PS_MAX_CAPACITY (1u << 24)
 #define PS_DIRBUF 8192
+/* Inodes asked of procfd per call: one round trip to the helper each. */
+#define PS_FD_BATCH 128
 
 /* What one process looked like in one walk, shared by its sockets. */
 struct ps_proc {
@@ -61,9 +64,13 @@ struct procscan {
 	struct ps_wish wish[PS_WISHES];
 	unsigned int nwish;
 
+	/* Who lists a process's sockets: this process, or the helper. */
+	struct procfd_ops fds;
+
 	/* The walk in progress, kept between steps. */
 	struct ps_dir procdir;	/* fd -1: no walk */
-	struct ps_dir fddir;	/* fd -1: between processes */
+	bool in_pid;		/* between processes when false */
+	uint64_t fd_cursor;	/* where pid's fd directory goes on */
 	uint32_t pid;
 	struct ps_proc *cur;	/* pid in this walk; NULL until a socket */
 	bool pid_gone;
@@ -150,6 +157,17 @@ static void ps_expire(struct procscan *p, uint64_t now, uint64_t ttl)
 	}
 }
 
+/* procfd_ops of this process: its own view of proc_root. */
+static int local_sockets(void *arg, uint32_t pid, uint64_t *cursor,
+			 unsigned int budget, uint64_t *inodes,
+			 unsigned int max, unsigned int *links)
+{
+	const struct procscan *p = arg;
+
+	return procfd_sockets(p->root, pid, cursor, budget, inodes, max,
+			      links);
+}
+
 struct procscan *procscan_new(const char *proc_root, unsigned int capacity)
 {
 	struct procscan *p;
@@ -181,8 +199,14 @@ struct procscan *procscan_new(const char *proc_root, unsigned int capacity)
 	p->fresh = 0;
 	p->oldest = p->newest = PS_NIL;
 	p->procdir.fd = -1;
-	p->fddir.fd = -1;
+	p->fds.sockets = local_sockets;
+	p->fds.arg = p;
 	return p;
+}
+
+void procscan_set_fd_ops(struct procscan *p, const struct procfd_ops *ops)
+{
+	p->fds = *ops;
 }
 
 static void dir_close(struct ps_dir *d)
@@ -199,7 +223,6 @@ void procscan_free(struct procscan *p)
 
 	if (p == NULL)
 		return;
-	dir_close(&p->fddir);
 	dir_close(&p->procdir);
 	proc_put(p->cur);
 	if (p->e != NULL)
@@ -475,24 +498,6 @@ static void ps_saw(struct procscan *p, uint64_t inode)
 	wish_met(p, inode);
 }
 
-/* "socket:[12345]" -> 12345. */
-static bool parse_socket(const char *s, size_t n, uint64_t *inode)
-{
-	static const char pfx[] = "socket:[";
-	size_t i, pl = sizeof(pfx) - 1;
-	uint64_t v = 0;
-
-	if (n < pl + 2 || memcmp(s, pfx, pl) != 0 || s[n - 1] != ']')
-		return false;
-	for (i = pl; i < n - 1; i++) {
-		if (s[i] < '0' || s[i] > '9' || v > (UINT64_MAX - 9) / 10)
-			return false;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	*inode = v;
-	return true;
-}
-
 static bool parse_pid(const char *s, uint32_t *pid)
 {
 	uint64_t v = 0;
@@ -512,7 +517,7 @@ static bool parse_pid(const char *s, uint32_t *pid)
 
 static void leave_pid(struct procscan *p)
 {
-	dir_close(&p->fddir);
+	p->in_pid = false;
 	proc_put(p->cur);
 	p->cur = NULL;
 	p->pid_gone = false;
@@ -557,12 +562,10 @@ static void walk_complete(struct procscan *p)
 unsigned int procscan_step(struct procscan *p, uint64_t now_ms,
 			   unsigned int budget, uint64_t ttl_ms)
 {
-	unsigned int links = 0, pids = 0;
+	unsigned int links = 0, pids = 0, done, i;
+	uint64_t inodes[PS_FD_BATCH];
 	const char *name;
-	char target[64];
-	uint64_t inode;
-	ssize_t n;
-	int fd;
+	int n;
 
 	p->now = now_ms;
 	ps_expire(p, now_ms, ttl_ms);
@@ -579,7 +582,7 @@ unsigned int procscan_step(struct procscan *p, uint64_t now_ms,
 	/* Processes skipped without a readlink count against the budget
 	 * too, so that a step stays short when every fd dir is EACCES. */
 	while (links < budget) {
-		if (p->fddir.fd < 0) {
+		if (!p->in_pid) {
 			if (pids++ == budget)
 				break;
 			name = dir_next(&p->procdir);
@@ -589,32 +592,34 @@ unsigned int procscan_step(struct procscan *p, uint64_t now_ms,
 			}
 			if (!parse_pid(name, &p->pid))
 				continue;
-			snprintf(target, sizeof(target), "%u/fd", p->pid);
-			/* Gone (ENOENT) or not ours (EACCES): skip quietly. */
-			fd = openat(p->procdir.fd, target,
-				    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			p->fddir.fd = fd;
-			p->fddir.pos = p->fddir.len = 0;
+			p->in_pid = true;
+			p->fd_cursor = 0;
 			continue;
 		}
-		name = dir_next(&p->fddir);
-		if (name == NULL || p->pid_gone) {
+		if (p->pid_gone) {
 			leave_pid(p);
 			continue;
 		}
-		if (name[0] == '.')
+		/* Gone (ENOENT) or not readable (EACCES): skip quietly. */
+		n = p->fds.sockets(p->fds.arg, p->pid, &p->fd_cursor,
+				   budget - links, inodes, PS_FD_BATCH, &done);
+		links += done;
+		p->st.readlinks += done;
+		if (n < 0) {
+			leave_pid(p);
 			continue;
-		n = readlinkat(p->fddir.fd, name, target, sizeof(target));
-		links++;
-		p->st.readlinks++;
-		if (n <= 0 || (size_t)n >= sizeof(target) ||
-		    !parse_socket(target, (size_t)n, &inode))
-			continue;
-		ps_saw(p, inode);
-		if (p->nwish == 0) {
-			walk_end(p);
-			break;
 		}
+		for (i = 0; i < (unsigned int)n; i++) {
+			ps_saw(p, inodes[i]);
+			if (p->nwish == 0) {
+				walk_end(p);
+				return links;
+			}
+		}
+		if (p->fd_cursor == 0)
+			leave_pid(p);
+		else if (done == 0 && n == 0)
+			break;	/* no progress: the budget is spent */
 	}
 	return links;
 }

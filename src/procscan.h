@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "procfd.h"
+
 /* Who holds a socket: what the event line's "owner" reports. */
 struct proc_owner {
 	uint32_t pid;
@@ -25,6 +27,10 @@ struct procscan;
  */
 struct procscan *procscan_new(const char *proc_root, unsigned int capacity);
 void procscan_free(struct procscan *p);
+
+/* Ask ops to list each process's sockets (the privileged helper, when
+ * the daemon has given up the privilege to read /proc/PID/fd). */
+void procscan_set_fd_ops(struct procscan *p, const struct procfd_ops *ops);
 
 /* Cache only, never a system call: true and *out when inode is known. */
 bool procscan_lookup(struct procscan *p, uint64_t inode,

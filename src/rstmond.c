@@ -17,8 +17,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <linux/netfilter.h>
-
 #include "daemon.h"
 #include "log.h"
 #include "metrics.h"
@@ -217,10 +215,7 @@ static void capture_cb(struct watcher *w, uint32_t revents)
 
 static bool counter_read(struct daemon *d, uint64_t *v)
 {
-	if (!d->nft_ok)
-		return false;
-	return nftsock_counter_read(&d->nft, NFPROTO_INET, RSTMON_TABLE,
-				    RSTMON_COUNTER, v) == 0;
+	return privops_counter_read(&d->priv, v) == 0;
 }
 
 static void reconcile_now(struct daemon *d)
@@ -315,6 +310,7 @@ static void signal_cb(struct watcher *w, uint32_t revents)
 			d->reload = true;
 			break;
 		case SIGCHLD:
+			privops_reap(&d->priv);
 			actions_sigchld(d);
 			break;
 		}
@@ -514,11 +510,36 @@ static int setup_loop(struct daemon *d, char *err, size_t errlen)
  * still runs: every address then counts as ours (the firewall count
  * alone decides) and events carry no interface name.
  */
+/*
+ * The privileged helper, forked before anything else is opened (it
+ * inherits nothing to read) and before anything hostile is read; then
+ * the rules, through it, so that the counter is there at the bind.
+ */
+static int start_helper(struct daemon *d, char *err, size_t errlen)
+{
+	struct privops_params p = {
+		.user = d->cfg.user,
+		.rules_path = d->cfg.rules_path,
+	};
+	char why[512];
+
+	if (privops_start(&d->priv, &p, err, errlen) < 0)
+		return -1;
+	if (d->cfg.rules_path[0]) {
+		if (privops_rules_install(&d->priv, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "%s", why);
+			return -1;
+		}
+		d->rules_installed = true;
+	}
+	return 0;
+}
+
 static int open_netif(struct daemon *d, char *err, size_t errlen)
 {
 	char why[256];
 
-	if (rtnl_open(&d->rtnl, d->netif, d->now_ms, why, sizeof(why)) < 0) {
+	if (rtnl_open(&d->rtnl, why, sizeof(why)) < 0) {
 		log_warnx("%s: interface names and local addresses unknown",
 			  why);
 		return 0;
@@ -540,6 +561,9 @@ static int open_attrib(struct daemon *d, char *err, size_t errlen)
 		.use_reason = strcmp(d->cfg.kernel_trace, "actor-only") != 0,
 		.netif = d->netif,
 		.trace_max_rate = d->cfg.trace_max_rate,
+		.fds = { privops_fd_sockets, &d->priv },
+		.ns_of = privops_netns_of,
+		.ns_arg = &d->priv,
 		.inventory_ms = d->cfg.inventory_ms,
 		.lookups_per_batch = 32,
 		.procscan_budget = 4096,
@@ -553,8 +577,6 @@ static int open_attrib(struct daemon *d, char *err, size_t errlen)
 	}
 	if (note[0])
 		log_info("%s", note);
-	/* The first inventory before the first reset. */
-	attrib_tick(d->attrib, d->now_ms, (int64_t)time(NULL));
 	d->tracew.fd = attrib_trace_fd(d->attrib);
 	d->tracew.cb = trace_cb;
 	d->tracew.arg = d;
@@ -633,6 +655,8 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 	}
 	if (d->cfg.netns[0] && enter_netns(d->cfg.netns, err, errlen) < 0)
 		return -1;
+	if (start_helper(d, err, errlen) < 0)
+		return -1;
 	if (setup_loop(d, err, errlen) < 0)
 		return -1;
 	if (d->httpd_fd >= 0 && httpd_start(&d->httpd, &d->loop, d->httpd_fd,
@@ -646,19 +670,10 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 		d->sink_ok = true;
 		give_to_user(d, d->sink.fd);
 	}
-	if (d->cfg.rules_path[0]) {
-		if (ruleset_install(d->cfg.rules_path, err, errlen) < 0)
-			return -1;
-		d->rules_installed = true;
-	}
 	if (open_netif(d, err, errlen) < 0)
 		return -1;
 	if (open_attrib(d, err, errlen) < 0)
 		return -1;
-	if (nftsock_open(&d->nft) == 0)
-		d->nft_ok = true;
-	else
-		log_warn("nf_tables netlink socket");
 	if (actions_setup(d, err, errlen) < 0)
 		return -1;
 	if (open_capture(d, err, errlen) < 0)
@@ -688,8 +703,6 @@ static void teardown(struct daemon *d)
 		control_close(&d->ctl);
 	if (d->cap.nl != NULL)
 		capture_close(&d->cap);
-	if (d->nft_ok)
-		nftsock_close(&d->nft);
 	attrib_free(d->attrib);
 	d->attrib = NULL;
 	rtnl_close(&d->rtnl);
@@ -706,8 +719,10 @@ static void teardown(struct daemon *d)
 	detect_free(d->detect);
 	d->detect = NULL;
 	actions_fini(d);
-	if (d->rules_installed && ruleset_remove(err, sizeof(err)) < 0)
+	if (d->rules_installed &&
+	    privops_rules_remove(&d->priv, err, sizeof(err)) < 0)
 		log_warnx("%s", err);
+	privops_stop(&d->priv, 1000);
 	loop_fini(&d->loop);
 }
 
@@ -845,11 +860,20 @@ int main(int argc, char **argv)
 		teardown(&d);
 		return 1;
 	}
-	if (privdrop(d.cfg.user, err, sizeof(err)) < 0) {
+	/* From here on no capability at all: what needs privilege is
+	 * asked of the helper. */
+	if (privdrop_all(d.cfg.user, err, sizeof(err)) < 0) {
 		log_warnx("%s", err);
 		teardown(&d);
 		return 1;
 	}
+	/* The first listings before the first reset, and after the drop:
+	 * rtnetlink's and sock_diag's bytes are read without privilege
+	 * too. */
+	if (d.rtnl.nl != NULL &&
+	    rtnl_sync(&d.rtnl, d.netif, mono_ms()) < 0)
+		log_warn("rtnetlink listing: every address counts as ours");
+	attrib_tick(d.attrib, mono_ms(), (int64_t)time(NULL));
 	if (!d.cfg.foreground) {
 		char why[256];
 		bool sys = syslog_reachable(why, sizeof(why));

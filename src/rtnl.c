@@ -98,8 +98,7 @@ out:
 	return ret;
 }
 
-int rtnl_open(struct rtnl *r, struct netif *n, uint64_t now_ms, char *err,
-	      size_t errlen)
+int rtnl_open(struct rtnl *r, char *err, size_t errlen)
 {
 	unsigned int groups[] = { RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR,
 				  RTNLGRP_IPV6_IFADDR };
@@ -122,8 +121,6 @@ int rtnl_open(struct rtnl *r, struct netif *n, uint64_t now_ms, char *err,
 		       &rcvbuf, sizeof(rcvbuf)) < 0)
 		setsockopt(mnl_socket_get_fd(r->nl), SOL_SOCKET, SO_RCVBUF,
 			   &rcvbuf, sizeof(rcvbuf));
-	if (list_all(r, n, now_ms) < 0)
-		goto fail;
 	return 0;
 fail:
 	e = errno;
@@ -141,6 +138,15 @@ void rtnl_close(struct rtnl *r)
 	r->nl = NULL;
 	free(r->buf);
 	r->buf = NULL;
+}
+
+int rtnl_sync(struct rtnl *r, struct netif *n, uint64_t now_ms)
+{
+	if (r->nl == NULL) {
+		errno = EBADF;
+		return -1;
+	}
+	return list_all(r, n, now_ms);
 }
 
 int rtnl_fd(const struct rtnl *r)

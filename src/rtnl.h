@@ -17,13 +17,16 @@ struct rtnl {
 
 /*
  * Subscribe to RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR and RTNLGRP_IPV6_IFADDR
- * in the current network namespace, then list every interface and
- * address into n (subscribing first: a change made during the listing
- * is read after it).  No privilege is needed, now or later.  Returns 0,
- * or -1 with errno and a message in err; n is then left incomplete.
+ * in the current network namespace.  Returns 0, or -1 with errno and a
+ * message in err.
  */
-int rtnl_open(struct rtnl *r, struct netif *n, uint64_t now_ms, char *err,
-	      size_t errlen);
+int rtnl_open(struct rtnl *r, char *err, size_t errlen);
+/*
+ * List every interface and address into n (after rtnl_open: a change
+ * made during the listing is read after it).  No privilege is needed.
+ * 0, or -1 + errno; n is then left incomplete.
+ */
+int rtnl_sync(struct rtnl *r, struct netif *n, uint64_t now_ms);
 void rtnl_close(struct rtnl *r);
 /* The fd to poll (POLLIN), -1 when closed. */
 int rtnl_fd(const struct rtnl *r);

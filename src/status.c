@@ -124,6 +124,19 @@ static void status_netif(struct json *j, const struct daemon *d)
 	json_obj_end(j);
 }
 
+/* The privileged helper: alive?  Without it counting goes on, but other
+ * users' processes go unnamed and nothing is written to nftables. */
+static void status_helper(struct json *j, const struct daemon *d)
+{
+	json_obj_begin(j, "helper");
+	json_bool(j, "alive", d->priv.alive);
+	if (d->priv.pid > 0)
+		json_u64(j, "pid", (uint64_t)d->priv.pid);
+	json_u64(j, "requests", d->priv.requests);
+	json_u64(j, "failures", d->priv.failures);
+	json_obj_end(j);
+}
+
 static void cmd_status(struct control_client *cl, int argc, char **argv,
 		       void *arg)
 {
@@ -159,6 +172,7 @@ static void cmd_status(struct control_client *cl, int argc, char **argv,
 	status_reconcile(j, d);
 	status_attrib(j, d);
 	status_netif(j, d);
+	status_helper(j, d);
 	if (d->out_rsts_ok && daemon_out_rsts(&out_rsts)) {
 		json_obj_begin(j, "kernel");
 		json_u64(j, "out_rsts_since_start",

@@ -27,6 +27,7 @@ enum tasknet_verdict tasknet_check(struct tasknet *t, const char *proc,
 {
 	unsigned int slot = tid % TASKNET_CACHE;
 	enum tasknet_verdict v;
+	uint64_t dev, ino;
 	char path[64];
 	struct stat st;
 
@@ -35,11 +36,17 @@ enum tasknet_verdict tasknet_check(struct tasknet *t, const char *proc,
 	if (t->cache[slot].tid == tid &&
 	    now_ms - t->cache[slot].at_ms < TASKNET_TTL_MS)
 		return (enum tasknet_verdict)t->cache[slot].verdict;
-	snprintf(path, sizeof(path), "%s/%u/ns/net", proc, tid);
-	if (stat(path, &st) < 0)
-		return TASKNET_UNKNOWN;	/* not cached: it may be a new tid */
-	v = (uint64_t)st.st_dev == t->dev && (uint64_t)st.st_ino == t->ino ?
-	    TASKNET_OURS : TASKNET_FOREIGN;
+	if (t->ns_of != NULL) {
+		if (t->ns_of(t->ns_arg, tid, &dev, &ino) < 0)
+			return TASKNET_UNKNOWN;
+	} else {
+		snprintf(path, sizeof(path), "%s/%u/ns/net", proc, tid);
+		if (stat(path, &st) < 0)
+			return TASKNET_UNKNOWN;	/* not cached: maybe a new tid */
+		dev = (uint64_t)st.st_dev;
+		ino = (uint64_t)st.st_ino;
+	}
+	v = dev == t->dev && ino == t->ino ? TASKNET_OURS : TASKNET_FOREIGN;
 	t->cache[slot].tid = tid;
 	t->cache[slot].verdict = (int8_t)v;
 	t->cache[slot].at_ms = now_ms;

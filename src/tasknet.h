@@ -23,6 +23,11 @@ enum tasknet_verdict {
 struct tasknet {
 	bool ok;		/* our own namespace is known */
 	uint64_t dev, ino;	/* of /proc/self/ns/net */
+	/* Who reads another task's namespace (it needs ptrace access):
+	 * NULL for stat() of proc/TID/ns/net here, else the helper.
+	 * 0, or -1 + errno. */
+	int (*ns_of)(void *arg, uint32_t tid, uint64_t *dev, uint64_t *ino);
+	void *ns_arg;
 	struct {
 		uint32_t tid;
 		int8_t verdict;

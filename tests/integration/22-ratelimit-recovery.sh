@@ -1,7 +1,8 @@
 #!/bin/bash
 # The rate-limit sets come back with their entries:
-#  1. rstmond manages the rules (--rules) in drop mode: a scanner is
-#     listed in ratelimit4 and drop4, and what it sends is dropped; after
+#  1. rstmond manages the rules (--rules) in drop mode: a scanner that
+#     completed a handshake with A is listed in ratelimit4 and drop4, and
+#     what it sends is dropped; after
 #     `nft flush ruleset` rstmond installs the table again and lists the
 #     scanner again with the rest of its timeout.
 #  2. the operator loads the rules (no --rules) and reloads them with
@@ -20,6 +21,12 @@ scan() {
 # --- 1. managed rules, drop mode, nft flush ruleset -----------------------
 start_daemon --rules "$TOP/rules/rstmon.nft" --ratelimit \
 	--ratelimit-mode drop --ratelimit-timeout 300 --alert-quiet 3 $RATE_ARGS
+# The scanner proves it receives what A sends: a handshake with a
+# listener of A, seen by a listing, before it scans (35-spoofing: an
+# unproven one is never dropped).
+serve_a SRV $A4 7500 rst-listener
+traffic_b connect $A4 7500 --count 1 --http >/dev/null
+"$TOP/tests/integration/wait-inventory.sh" "$SOCK" >/dev/null
 scan 2000
 wait_until 10 set_has drop4 $B4 || fail "$B4 not in drop4: $(set_elems drop4); $(grep action= "$DAEMON_LOG")"
 assert_eq "ratelimit4" "$B4 300" "$(set_elems ratelimit4 | cut -d' ' -f1,2)"

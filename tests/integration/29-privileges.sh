@@ -1,8 +1,11 @@
 #!/bin/bash
-# Operations: after start-up rstmond runs as the -u user with only
-# CAP_NET_ADMIN, CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH (bounding set
-# too), no ambient capabilities and no_new_privs — and still names the
-# owners of resets (a listener and an aborting client of uid 1234).
+# Operations, privilege separation: after start-up the process that reads
+# NFLOG (and every other hostile byte) runs as the -u user with no
+# capability at all (permitted, effective, bounding, ambient) and
+# no_new_privs; only its helper (rstmond-priv) keeps CAP_NET_ADMIN,
+# CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH — and owners of other users'
+# sockets are still named (a listener and an aborting client of uid 1234).
+# Killing the helper leaves counting intact, and status says so.
 # --netns monitors a namespace from outside it.  Type=notify: READY=1 once
 # it answers, RELOADING=1 and READY=1 around a reload, STOPPING=1 at
 # exit.  A hook as root is refused unless asked for; -n answers 0 or 1.
@@ -20,18 +23,32 @@ SOCK0=$SOCK
 SOCK=$TMPD/run/rstmond.sock
 start_daemon -u nobody --inventory-interval 200 -s "$SOCK"
 assert_eq "socket directory owner" "nobody 755" "$(stat -c '%U %a' "$TMPD/run")"
-st() { awk -v k="$1:" '$1 == k { $1 = ""; print substr($0, 2) }' "/proc/$DAEMON_PID/status"; }
+# st PID FIELD: a field of /proc/PID/status.
+st() { awk -v k="$2:" '$1 == k { $1 = ""; print substr($0, 2) }' "/proc/$1/status"; }
 nobody=$(id -u nobody)
-assert_eq "Uid" "$nobody $nobody $nobody $nobody" "$(st Uid | tr -s '\t ' ' ')"
+assert_eq "the NFLOG reader: Uid" "$nobody $nobody $nobody $nobody" \
+	"$(st $DAEMON_PID Uid | tr -s '\t ' ' ')"
+ls -l /proc/$DAEMON_PID/fd | grep -q 'socket:' || fail "no sockets?"
+for c in CapPrm CapEff CapBnd CapInh CapAmb; do
+	assert_eq "the NFLOG reader: $c" 0000000000000000 "$(st $DAEMON_PID $c)"
+done
+assert_eq "the NFLOG reader: NoNewPrivs" 1 "$(st $DAEMON_PID NoNewPrivs)"
+HELPER=$(status_get .helper.pid)
+assert_eq "the helper is rstmond's child" "$DAEMON_PID" "$(st $HELPER PPid)"
+assert_eq "the helper's name" rstmond-priv "$(st $HELPER Name)"
+assert_eq "the helper: Uid" "$nobody $nobody $nobody $nobody" \
+	"$(st $HELPER Uid | tr -s '\t ' ' ')"
 # Bits 2 (DAC_READ_SEARCH), 12 (NET_ADMIN), 19 (SYS_PTRACE); the bounding
 # set emptied by the switch of user.
 for c in CapPrm CapEff; do
-	assert_eq "$c" 0000000000081004 "$(st $c)"
+	assert_eq "the helper: $c" 0000000000081004 "$(st $HELPER $c)"
 done
-assert_eq "CapBnd" 0000000000000000 "$(st CapBnd)"
-assert_eq "CapInh" 0000000000000000 "$(st CapInh)"
-assert_eq "CapAmb" 0000000000000000 "$(st CapAmb)"
-assert_eq "NoNewPrivs" 1 "$(st NoNewPrivs)"
+for c in CapBnd CapInh CapAmb; do
+	assert_eq "the helper: $c" 0000000000000000 "$(st $HELPER $c)"
+done
+assert_eq "the helper: NoNewPrivs" 1 "$(st $HELPER NoNewPrivs)"
+# It holds nothing of the daemon's: no NFLOG, no control socket.
+assert_eq "the helper's sockets" 2 "$(ls -l /proc/$HELPER/fd | grep -c 'socket:')"
 
 # Owners are still named: a listener of uid 1234 answering stray ACKs,
 # and a client of uid 1234 aborting its connections.
@@ -49,6 +66,16 @@ assert_eq "listener named (as nobody)" 5 \
 	"$(events_count ".lport == 7500 and .owner.comm == \"rst-listener\" and .owner.pid == $SRV and .owner.uid == $APP_UID")"
 assert_eq "aborting client named (as nobody)" 5 \
 	"$(events_count '.cause == "app_abort" and .owner.uid == 1234 and (.owner.comm == "rst-aborter" or .actor.comm == "rst-aborter")')"
+# Without the helper: counting goes on, exactly, and status says it.
+kill -KILL "$HELPER"
+in_b "$RSTGEN" -q --dst $A4 --src $B4 --dport 9100-9119 --flags S --count 20
+wait_until 10 caught_up 30 || fail "saw $(status_get .events_total) of 30 without the helper"
+wait_until 10 test "$(status_get .helper.alive)" = false ||
+	fail "status does not say the helper is gone"
+assert_eq "events without the helper" 30 "$(status_get .events_total)"
+assert_eq "lost without the helper" 0 "$(status_get .lost_total)"
+grep -q "privileged helper exited" "$DAEMON_LOG" ||
+	fail "the helper's death was not logged"
 stop_daemon
 assert_eq "socket removed at exit" "" "$(ls "$TMPD/run")"
 grep -q "cannot remove" "$DAEMON_LOG" && fail "$(grep "cannot remove" "$DAEMON_LOG")"

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -228,6 +229,37 @@ static unsigned int walk(uint64_t now, unsigned int *seen4)
 	ck_assert_uint_eq(bad, 0);
 	return n;
 }
+
+/* An unban: gone at once, its neighbours in the cluster still found; a
+ * drop flag, once set, survives a re-listing that does not ask for it. */
+START_TEST(t_remove_and_drop)
+{
+	struct ban x = mkban("192.0.2.77", 5000, 1);
+	uint8_t a[16] = { 0 };
+	int i;
+	char s[32];
+
+	ck_assert_int_eq(banlist_init(&b, 1024), 0);
+	for (i = 0; i < 200; i++) {
+		snprintf(s, sizeof(s), "198.51.100.%d", i);
+		add(0, s, 9000);
+	}
+	x.drop = true;
+	ck_assert_int_eq(banlist_add(&b, 0, &x), 1);
+	x.drop = false;
+	ck_assert_int_eq(banlist_add(&b, 0, &x), 0);
+	ck_assert(find(0, "192.0.2.77")->drop);
+	inet_pton(AF_INET, "192.0.2.77", a);
+	ck_assert_int_eq(banlist_remove(&b, AF_INET, a), 1);
+	ck_assert_ptr_null(find(0, "192.0.2.77"));
+	ck_assert_int_eq(banlist_remove(&b, AF_INET, a), 0);
+	for (i = 0; i < 200; i++) {
+		snprintf(s, sizeof(s), "198.51.100.%d", i);
+		ck_assert_ptr_nonnull(find(0, s));
+	}
+	ck_assert_uint_eq(b.n, 200);
+}
+END_TEST
 
 START_TEST(t_next)
 {
@@ -478,6 +510,7 @@ Suite *banlist_suite(void)
 	tcase_add_test(tc, t_expire);
 	tcase_add_test(tc, t_full);
 	tcase_add_test(tc, t_next);
+	tcase_add_test(tc, t_remove_and_drop);
 	tcase_add_test(tc, t_families_apart);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(ts, NULL, teardown);

@@ -28,5 +28,7 @@ Suite *tasknet_suite(void);
 Suite *events_suite(void);
 Suite *netif_suite(void);
 Suite *tracefmt_suite(void);
+Suite *privproto_suite(void);
+Suite *proven_suite(void);
 
 #endif

@@ -32,6 +32,8 @@ int main(void)
 	srunner_add_suite(sr, events_suite());
 	srunner_add_suite(sr, netif_suite());
 	srunner_add_suite(sr, tracefmt_suite());
+	srunner_add_suite(sr, privproto_suite());
+	srunner_add_suite(sr, proven_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
