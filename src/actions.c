@@ -454,24 +454,43 @@ static uint64_t key_hash(const struct alert *al)
 static void hook_alert(struct daemon *d, enum alert_change ch,
 		       const struct alert *al, bool acted, int64_t wall)
 {
+	const char *state = ch == ALERT_CLEARED ? "cleared" : "raised";
 	struct hook_job *job = &d->act.job;
+	unsigned int i, left = 0;
 	struct json j;
 
 	memset(job, 0, offsetof(struct hook_job, env));
 	snprintf(job->label, sizeof(job->label), "alert=%s key=%s state=%s",
-		 alert_type_name(al->type), al->key,
-		 ch == ALERT_CLEARED ? "cleared" : "raised");
+		 alert_type_name(al->type), al->key, state);
 	job->key_hash = key_hash(al);
+	job->type = al->type;
 	job->raise = ch == ALERT_RAISED;
 	hook_env_build(&job->env, al, ch,
 		       !acted ? NULL : d->act.dry_run ? "ratelimit-dry-run" :
 						       "ratelimit");
 	json_init_fixed(&j, job->stdin_buf, sizeof(job->stdin_buf) - 1);
-	alert_format_json_open(&j, al,
-			       ch == ALERT_CLEARED ? "cleared" : "raised");
+	alert_format_json_open(&j, al, state);
 	actions_json(&j, d, al);
 	json_obj_end(&j);
 	json_raw(&j, "\n", 1);
+	if (!json_ok(&j)) {
+		/* More actions than HOOK_STDIN_MAX holds (it holds them all
+		 * today): the alert, and how many actions were left out —
+		 * never an empty stdin. */
+		for (i = 0; i < ACTION_RECS; i++)
+			left += d->act.rec[i].type == (int8_t)al->type &&
+				!strcmp(d->act.rec[i].key, al->key);
+		json_init_fixed(&j, job->stdin_buf,
+				sizeof(job->stdin_buf) - 1);
+		alert_format_json_open(&j, al, state);
+		json_arr_begin(&j, "actions");
+		json_arr_end(&j);
+		json_u64(&j, "actions_truncated", left);
+		json_obj_end(&j);
+		json_raw(&j, "\n", 1);
+		log_warnx("action=hook stdin_truncated %s actions_truncated=%u",
+			  job->label, left);
+	}
 	job->stdin_len = json_ok(&j) ? strlen(json_text(&j)) : 0;
 	(void)wall;
 	hooks_submit(&d->act.hooks, d->now_ms, job);

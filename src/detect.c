@@ -112,15 +112,55 @@ static void refuse(struct detect *d, const struct alert *a)
 	d->dropped++;
 }
 
+/*
+ * The slots kept for type t: max_alerts / ALERT_RESERVE_DIV (at least 1),
+ * 1 for the types with a single key, none when max_alerts is too small
+ * to keep one for every type.
+ */
+static unsigned int reserved(const struct detect *d, unsigned int t)
+{
+	unsigned int r = d->p.max_alerts / ALERT_RESERVE_DIV;
+
+	if (d->p.max_alerts < ALERT_TYPE_MAX)
+		return 0;
+	if (r == 0 || t == ALERT_SYN_FLOOD || t == ALERT_RESET_RATE)
+		return 1;
+	return r;
+}
+
+/*
+ * May a new alert of type t be raised?  Never beyond max_alerts; within
+ * t's reserved slots, always; beyond them only while as many slots stay
+ * free as the other types still lack of theirs.  So a flood of one type
+ * (port_scan keys are the attacker's choice), or of two, never refuses a
+ * raise of another type.
+ */
+static bool admit(const struct detect *d, enum alert_type t)
+{
+	unsigned int n[ALERT_TYPE_MAX] = { 0 }, active = 0, owed = 0, u;
+	int k;
+
+	for (k = 0; k < ALERTS_MAX; k++)
+		if (d->used[k]) {
+			n[d->alerts[k].type]++;
+			active++;
+		}
+	if (active >= d->p.max_alerts)
+		return false;
+	if (n[t] < reserved(d, t))
+		return true;
+	for (u = 0; u < ALERT_TYPE_MAX; u++)
+		if (u != (unsigned int)t && n[u] < reserved(d, u))
+			owed += reserved(d, u) - n[u];
+	return d->p.max_alerts - active > owed;
+}
+
 void alert_assert(struct detect *d, const struct alert *a)
 {
-	unsigned int active = 0;
-	int i = alert_find(d, a->type, a->key), k;
+	int i = alert_find(d, a->type, a->key);
 
 	if (i < 0) {
-		for (k = 0; k < ALERTS_MAX; k++)
-			active += d->used[k];
-		if (active >= d->p.max_alerts) {
+		if (!admit(d, a->type)) {
 			refuse(d, a);
 			return;
 		}

@@ -6,6 +6,8 @@
 #include "detect.h"
 
 #define ALERTS_MAX 256
+/* Of max_alerts, each type keeps this fraction for itself (detect.c). */
+#define ALERT_RESERVE_DIV 16
 #define SCAN_SLOTS 4096		/* remotes followed for port scans */
 #define SCAN_PROBES 8
 #define SCAN_EXACT 32		/* ports counted exactly, then estimated */

@@ -5,8 +5,9 @@
  * JSON on stdin.  Each child gets its own process group, so that a
  * timeout kills whatever it started too; stdout goes to /dev/null, the
  * first lines of stderr to the log.  At most max_running at once, a
- * small queue behind them, a cooldown per alert key; every child is
- * reaped (SIGCHLD through the daemon's signalfd, and at exit).
+ * small queue behind them that no alert type can hold alone, a cooldown
+ * per alert key; every child is reaped (SIGCHLD through the daemon's
+ * signalfd, and at exit).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -47,8 +48,7 @@ int hooks_init(struct hooks *h, struct loop *l, const char *cmd,
 			 strerror(errno));
 		return -1;
 	}
-	h->queue = calloc(HOOK_QUEUE_MAX, sizeof(*h->queue));
-	if (h->queue == NULL) {
+	if (hook_queue_init(&h->q) < 0) {
 		snprintf(err, errlen, "hook: out of memory");
 		return -1;
 	}
@@ -206,6 +206,21 @@ static struct hook_child *free_slot(struct hooks *h)
 	return NULL;
 }
 
+static void stdin_write(struct hooks *h, int fd, const struct hook_job *job,
+			uint64_t now_ms)
+{
+	ssize_t n = write(fd, job->stdin_buf, job->stdin_len);
+
+	/* Short only with a pipe shrunk below 64 KiB (a user over
+	 * fs.pipe-user-pages-soft): said, never silent. */
+	if (n < 0)
+		hlog(h, now_ms, true, "action=hook stdin %s: %s", job->label,
+		     strerror(errno));
+	else if ((size_t)n < job->stdin_len)
+		hlog(h, now_ms, true, "action=hook stdin_truncated %s "
+		     "bytes=%zd of=%zu", job->label, n, job->stdin_len);
+}
+
 static int spawn(struct hooks *h, struct hook_child *c,
 		 const struct hook_job *job, uint64_t now_ms)
 {
@@ -222,13 +237,11 @@ static int spawn(struct hooks *h, struct hook_child *c,
 		close(in[1]);
 		return -1;
 	}
-	/* The JSON fits in the pipe (HOOK_STDIN_MAX < its 64 KiB): write
+	/* The JSON fits in the pipe (HOOK_STDIN_MAX, its 64 KiB): write
 	 * it all now and close, so that nothing waits on the child. */
 	fcntl(in[1], F_SETFL, O_NONBLOCK);
-	if (job->stdin_len > 0 &&
-	    write(in[1], job->stdin_buf, job->stdin_len) < 0)
-		hlog(h, now_ms, true, "action=hook stdin: %s",
-		     strerror(errno));
+	if (job->stdin_len > 0)
+		stdin_write(h, in[1], job, now_ms);
 	close(in[1]);
 	fcntl(ep[0], F_SETFL, O_NONBLOCK);
 
@@ -332,11 +345,41 @@ static struct hook_cooldown *cooldown_slot(struct hooks *h, uint64_t key,
 	return best;
 }
 
+/* A run that will not happen: if it was a raise, its clear is no news
+ * and its next raise may run. */
+static void forget(struct hooks *h, const struct hook_job *job)
+{
+	uint64_t key = job->key_hash | 1;
+	unsigned int i;
+
+	if (!job->raise)
+		return;
+	for (i = 0; i < HOOK_COOLDOWN_KEYS; i++)
+		if (h->cool[i].key_hash == key) {
+			h->cool[i].open = false;
+			h->cool[i].raised_ms = 0;
+			return;
+		}
+}
+
+/* reason: busy (all slots run, the queue is full), or evicted (its
+ * place went to a run of a type with fewer waiting). */
+static void drop(struct hooks *h, uint64_t now_ms,
+		 const struct hook_job *job, const char *reason)
+{
+	h->dropped_busy++;
+	hlog(h, now_ms, true, "action=hook state=dropped %s reason=%s "
+	     "running=%u queued=%u", job->label, reason, hooks_running(h),
+	     h->q.len);
+	forget(h, job);
+}
+
 void hooks_submit(struct hooks *h, uint64_t now_ms,
 		  const struct hook_job *job)
 {
 	struct hook_cooldown *e;
 	bool found;
+	int i;
 
 	e = cooldown_slot(h, job->key_hash, now_ms, &found);
 	if (job->raise) {
@@ -355,19 +398,20 @@ void hooks_submit(struct hooks *h, uint64_t now_ms,
 			return;
 		e->open = false;
 	}
-	if (hooks_running(h) < h->p.max_running && h->qlen == 0) {
+	if (hooks_running(h) < h->p.max_running && h->q.len == 0) {
+		/* Its type's turn, as if it had waited. */
+		h->q.last_type = job->type;
 		start(h, job, now_ms);
 		return;
 	}
-	if (h->qlen == HOOK_QUEUE_MAX) {
-		h->dropped_busy++;
-		hlog(h, now_ms, true, "action=hook state=dropped %s "
-		     "reason=busy running=%u queued=%u", job->label,
-		     hooks_running(h), h->qlen);
+	i = hook_queue_place(&h->q, job->type);
+	if (i < 0) {
+		drop(h, now_ms, job, "busy");
 		return;
 	}
-	h->queue[(h->qhead + h->qlen) % HOOK_QUEUE_MAX] = *job;
-	h->qlen++;
+	if (h->q.seq[i] != 0)
+		drop(h, now_ms, &h->q.job[i], "evicted");
+	hook_queue_put(&h->q, i, job);
 }
 
 static void log_exit(struct hooks *h, struct hook_child *c, uint64_t now_ms)
@@ -438,10 +482,10 @@ void hooks_tick(struct hooks *h, uint64_t now_ms)
 			kill(-c->pid, SIGKILL);
 		}
 	}
-	while (h->qlen > 0 && hooks_running(h) < h->p.max_running) {
-		start(h, &h->queue[h->qhead], now_ms);
-		h->qhead = (h->qhead + 1) % HOOK_QUEUE_MAX;
-		h->qlen--;
+	while (h->q.len > 0 && hooks_running(h) < h->p.max_running) {
+		i = hook_queue_next(&h->q);
+		start(h, &h->q.job[i], now_ms);
+		hook_queue_take(&h->q, i);
 	}
 }
 
@@ -484,8 +528,7 @@ void hooks_fini(struct hooks *h, unsigned int wait_ms)
 		}
 		c->pid = 0;
 	}
-	free(h->queue);
-	h->queue = NULL;
+	hook_queue_fini(&h->q);
 	h->loop = NULL;
 }
 
@@ -493,7 +536,7 @@ void hooks_status(struct json *j, const struct hooks *h)
 {
 	json_obj_begin(j, "hook");
 	json_u64(j, "running", hooks_running(h));
-	json_u64(j, "queued", h->qlen);
+	json_u64(j, "queued", h->q.len);
 	json_u64(j, "started", h->started);
 	json_u64(j, "exited_ok", h->exited_ok);
 	json_u64(j, "failed", h->failed);
@@ -502,4 +545,108 @@ void hooks_status(struct json *j, const struct hooks *h)
 	json_u64(j, "skipped_cooldown", h->skipped_cooldown);
 	json_u64(j, "dropped_busy", h->dropped_busy);
 	json_obj_end(j);
+}
+
+/* --- the queue ----------------------------------------------------------- */
+
+int hook_queue_init(struct hook_queue *q)
+{
+	memset(q, 0, sizeof(*q));
+	/* About 2 MiB of address space; a slot's pages are touched only
+	 * as far as its runs fill them. */
+	q->job = calloc(HOOK_QUEUE_MAX, sizeof(*q->job));
+	if (q->job == NULL)
+		return -1;
+	q->next_seq = 1;
+	q->last_type = ALERT_TYPE_MAX - 1;
+	return 0;
+}
+
+void hook_queue_fini(struct hook_queue *q)
+{
+	free(q->job);
+	memset(q, 0, sizeof(*q));
+}
+
+static unsigned int type_index(enum alert_type t)
+{
+	return (unsigned int)t < ALERT_TYPE_MAX ? (unsigned int)t : 0;
+}
+
+int hook_queue_place(const struct hook_queue *q, enum alert_type t)
+{
+	unsigned int n[ALERT_TYPE_MAX] = { 0 }, most = 0, i;
+	int victim = -1;
+
+	for (i = 0; i < HOOK_QUEUE_MAX; i++) {
+		if (q->seq[i] == 0)
+			return (int)i;
+		n[type_index(q->job[i].type)]++;
+	}
+	for (i = 0; i < ALERT_TYPE_MAX; i++)
+		if (n[i] > n[most])
+			most = i;
+	/* Full.  Only a scarcer type takes a place, and only while it then
+	 * has no more waiting than the type it takes it from: a flood of
+	 * one type (port_scan keys are the attacker's choice) gets no
+	 * further, and two types do not trade places back and forth. */
+	if (n[type_index(t)] + 2 > n[most])
+		return -1;
+	for (i = 0; i < HOOK_QUEUE_MAX; i++)
+		if (type_index(q->job[i].type) == most &&
+		    (victim < 0 || q->seq[i] > q->seq[victim]))
+			victim = (int)i;
+	return victim;
+}
+
+void hook_queue_put(struct hook_queue *q, int slot,
+		    const struct hook_job *job)
+{
+	struct hook_job *to = &q->job[slot];
+
+	/* Not by assignment: envp would point into the caller's job, which
+	 * the next alert overwrites. */
+	memcpy(to->label, job->label, sizeof(to->label));
+	to->key_hash = job->key_hash;
+	to->type = job->type;
+	to->raise = job->raise;
+	hook_env_copy(&to->env, &job->env);
+	to->stdin_len = job->stdin_len <= sizeof(to->stdin_buf) ?
+			job->stdin_len : sizeof(to->stdin_buf);
+	memcpy(to->stdin_buf, job->stdin_buf, to->stdin_len);
+	if (q->seq[slot] == 0)
+		q->len++;
+	q->seq[slot] = q->next_seq++;
+}
+
+int hook_queue_next(const struct hook_queue *q)
+{
+	int best[ALERT_TYPE_MAX], i;
+	unsigned int k, t;
+
+	for (k = 0; k < ALERT_TYPE_MAX; k++)
+		best[k] = -1;
+	for (i = 0; i < HOOK_QUEUE_MAX; i++) {
+		if (q->seq[i] == 0)
+			continue;
+		t = type_index(q->job[i].type);
+		if (best[t] < 0 || q->seq[i] < q->seq[best[t]])
+			best[t] = i;
+	}
+	/* The next type after the last one served that has a run waiting. */
+	for (k = 1; k <= ALERT_TYPE_MAX; k++) {
+		t = (type_index(q->last_type) + k) % ALERT_TYPE_MAX;
+		if (best[t] >= 0)
+			return best[t];
+	}
+	return -1;
+}
+
+void hook_queue_take(struct hook_queue *q, int slot)
+{
+	if (q->seq[slot] == 0)
+		return;
+	q->last_type = q->job[slot].type;
+	q->seq[slot] = 0;
+	q->len--;
 }

@@ -170,3 +170,14 @@ void hook_env_build(struct hook_env *e, const struct alert *a,
 		put(e, &used, "RSTMON_ACTION=%s", action);
 	e->envp[e->n] = NULL;
 }
+
+void hook_env_copy(struct hook_env *dst, const struct hook_env *src)
+{
+	int i;
+
+	memcpy(dst->buf, src->buf, sizeof(dst->buf));
+	dst->n = src->n;
+	for (i = 0; i < src->n; i++)
+		dst->envp[i] = dst->buf + (src->envp[i] - src->buf);
+	dst->envp[src->n] = NULL;
+}

@@ -43,5 +43,11 @@ struct hook_env {
  */
 void hook_env_build(struct hook_env *e, const struct alert *a,
 		    enum alert_change ch, const char *action);
+/*
+ * Copy src into dst with dst's envp pointing into dst's own buf: a plain
+ * struct copy would leave them pointing into src, which the next alert
+ * overwrites.
+ */
+void hook_env_copy(struct hook_env *dst, const struct hook_env *src);
 
 #endif

@@ -5,6 +5,10 @@
 # sleeps forever (with a child of its own) is killed at its timeout, with
 # its child, and reaped; a hook that floods stderr and fails has 3 lines
 # logged, the rest counted, and its exit status logged.
+# Then with --hook-max 1: three raises queued behind a hook that holds
+# the only slot each run with their own environment and their own JSON
+# on stdin; a syn_flood whose actions list makes its JSON larger than
+# 4 KiB gets all of it on stdin.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/alert-lib.sh"
 
@@ -119,5 +123,97 @@ assert_eq "status: hook" "4 2 1 1 1" \
 idle() { [ "$(status_get .actions.hook.running)" = 0 ]; }
 wait_until 10 idle || fail "hooks still running: $(status_get .actions.hook)"
 log "ok: no hook running"
+stop_daemon
+
+# --- queued runs, each with its own alert ----------------------------------
+# rec.py DIR: record the environment and stdin of each run in its own
+# file; the run for 10.99.0.11 first holds the only slot until DIR/release
+# exists (at most 60 s).
+mkdir "$TMPD/q"
+cat >"$TMPD/rec.py" <<'PYEOF'
+#!/usr/bin/python3
+import json, os, sys, time
+d = sys.argv[1]
+env = dict(v.split("=", 1) for v in
+           open("/proc/self/environ").read().split("\0") if v)
+raw = sys.stdin.read()
+if env.get("RSTMON_KEY") == "10.99.0.11":
+    open(f"{d}/holding", "w").close()
+    for _ in range(1200):
+        if os.path.exists(f"{d}/release"):
+            break
+        time.sleep(0.05)
+tmp = f"{d}/.{os.getpid()}"
+with open(tmp, "w") as f:
+    json.dump({"env": env, "stdin": raw}, f)
+os.rename(tmp, f"{d}/run.{os.getpid()}.json")
+PYEOF
+chmod +x "$TMPD/rec.py"
+# syn_flood at 300/s from 20 sources, so that 32 spoofed sources raise it
+# and each is listed: 32 actions in its JSON.
+start_daemon --hook "$TMPD/rec.py $TMPD/q" --hook-as-root --hook-max 1 \
+	--hook-timeout 60 --alert-quiet 300 --ratelimit --ratelimit-on syn_flood \
+	--flood-rate 300 --flood-sources 20
+for i in 11 12 13 14; do
+	ip -n "$NS_B" addr add 10.99.0.$i/24 dev vb
+done
+scan 10.99.0.11 5000
+wait_until 15 test -e "$TMPD/q/holding" || fail "the holding hook did not start: $(grep action= "$DAEMON_LOG" | tail -5)"
+scan 10.99.0.12 5100
+scan 10.99.0.13 5200
+scan 10.99.0.14 5300
+three_queued() { [ "$(status_get .actions.hook.queued)" = 3 ]; }
+wait_until 15 three_queued || fail "not three queued: $(status_get .actions.hook)"
+log "ok: three runs queued behind the one holding the slot"
+touch "$TMPD/q/release"
+runs() { [ "$(ls "$TMPD/q" | grep -c '^run\.')" -ge "$1" ]; }
+wait_until 20 runs 4 || fail "$(ls "$TMPD/q" | grep -c '^run\.') of 4 runs recorded: $(grep action= "$DAEMON_LOG" | tail -8)"
+# One line per run: the environment's names, then key, remote and port
+# from the environment, then key, remote and state from stdin, and
+# whether the port lies in the range its scanner hit.
+summary() {
+	$PY - "$TMPD/q" <<'PYEOF'
+import glob, json, sys
+first = {"10.99.0.11": 5000, "10.99.0.12": 5100, "10.99.0.13": 5200,
+         "10.99.0.14": 5300}
+for p in sorted(glob.glob(sys.argv[1] + "/run.*.json")):
+    r = json.load(open(p))
+    e = r["env"]
+    if e.get("RSTMON_ALERT") != "port_scan":
+        continue
+    try:
+        j = json.loads(r["stdin"])
+        stdin = "%s %s %s" % (j["key"], j["evidence"]["remote"], j["state"])
+    except (ValueError, KeyError):
+        stdin = "INVALID:%r" % r["stdin"][:40]
+    lo = first.get(e.get("RSTMON_KEY"), -100)
+    port = e.get("RSTMON_PORT", "")
+    inrange = port.isdigit() and lo <= int(port) < lo + 20
+    print(" ".join(sorted(e)), e.get("RSTMON_KEY"), e.get("RSTMON_REMOTE"),
+          e.get("RSTMON_STATE"), stdin, "port-ok" if inrange else
+          "port=%s" % e.get("RSTMON_PORT"))
+PYEOF
+}
+names="PATH RSTMON_ALERT RSTMON_KEY RSTMON_PORT RSTMON_RATE RSTMON_REMOTE RSTMON_SEVERITY RSTMON_SINCE RSTMON_STATE"
+want=
+for i in 11 12 13 14; do
+	want="$want$names 10.99.0.$i 10.99.0.$i raised 10.99.0.$i 10.99.0.$i raised port-ok;"
+done
+assert_eq "queued runs: each its own environment and stdin" "$want" \
+	"$(summary | sort | tr '\n' ';')"
+
+# --- a syn_flood's JSON beyond 4 KiB --------------------------------------
+# A answers the spoofed sources through B (a gateway: no ARP for them).
+ip -n "$NS_A" route add default via $B4 dev va
+in_b "$RSTGEN" -q --dst $A4 --rand-src 10.201.0.0/27 --dport 80 --flags S \
+	--count 6000 --rate 1000
+wait_until 15 has_alert syn_flood all || fail "no syn_flood: $(alerts_json)"
+flood_run() { grep -l '"RSTMON_ALERT": "syn_flood"' "$TMPD"/q/run.*.json; }
+wait_until 15 flood_run || fail "no syn_flood run: $(grep action= "$DAEMON_LOG" | tail -5)"
+f=$(flood_run)
+assert_ge "syn_flood: stdin bytes (more than the old 4 KiB)" 4097 \
+	"$(jq -r '.stdin | length' "$f")"
+assert_eq "syn_flood: stdin" "syn_flood all raised 32 32 null" \
+	"$(jq -r '.stdin | fromjson | "\(.type) \(.key) \(.state) \(.actions | length) \([.actions[] | select(.result == "added")] | length) \(.actions_truncated)"' "$f")"
 stop_daemon
 log "PASS"

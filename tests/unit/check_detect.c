@@ -1065,6 +1065,114 @@ START_TEST(test_bounded_alerts)
 }
 END_TEST
 
+/* n scanners, 198.51.x.y, each 12 closed ports within second sec. */
+static void scanners(unsigned int n, unsigned int sec)
+{
+	struct detect_event e;
+	unsigned int s, i;
+
+	for (s = 0; s < n; s++)
+		for (i = 0; i < 12; i++) {
+			e = ev4(0xc6330000 + s, (uint16_t)(1000 + i),
+				CAUSE_CLOSED_PORT);
+			feed(&e, at(sec, s));
+		}
+}
+
+static unsigned int active_all(void)
+{
+	unsigned int t, n = 0;
+
+	for (t = 0; t < ALERT_TYPE_MAX; t++)
+		n += detect_active(h.d, (enum alert_type)t);
+	return n;
+}
+
+/*
+ * 64 spoofed scanners (the default --max-alerts) must not refuse a
+ * service_down: each type keeps max_alerts / 16 slots (1 for syn_flood
+ * and reset_rate), so port_scan gets 64 - 14 = 50 of them.
+ */
+START_TEST(test_reserve_scan_flood)
+{
+	struct detect_event down = ev_down(0x0a010203, 6379, W0);
+	unsigned int sec;
+
+	ck_assert_uint_eq(h.p.max_alerts, 64);
+	for (sec = 0; sec < 5; sec++) {
+		if (sec == 0)
+			scanners(64, 0);
+		burst(&down, sec, 10);
+		tick_sec(sec);
+	}
+	ck_assert_int_eq(count(ALERT_SERVICE_DOWN, ALERT_RAISED), 1);
+	ck_assert_uint_eq(detect_active(h.d, ALERT_SERVICE_DOWN), 1);
+	ck_assert_int_eq(count(ALERT_PORT_SCAN, ALERT_RAISED), 50);
+	ck_assert_uint_ge(detect_dropped(h.d), 14);
+	ck_assert_uint_le(active_all(), 64);
+	/* 200 more scanners change nothing: port_scan has its share. */
+	scanners(200, 5);
+	tick_sec(5);
+	ck_assert_int_eq(count(ALERT_PORT_SCAN, ALERT_RAISED), 50);
+	ck_assert_uint_eq(active_all(), 51);
+}
+END_TEST
+
+/*
+ * A second type's flood (60 owners aborting 50 connections a second)
+ * after the scanners' cannot refuse a third type's raise either, and
+ * gets the slots kept for it itself.
+ */
+START_TEST(test_reserve_two_floods)
+{
+	struct detect_event ab[60];
+	struct detect_event ov = ev_owner(0x0a000009, 8080,
+					  CAUSE_LISTEN_OVERFLOW, "nginx", 1);
+	char owner[32];
+	unsigned int sec, i, k;
+
+	for (k = 0; k < 60; k++) {
+		snprintf(owner, sizeof(owner), "app%02u (app.service)", k);
+		ab[k] = ev_owner(0x0a000100 + k, 8443, CAUSE_APP_ABORT, owner,
+				 1000 + k);
+	}
+	for (sec = 0; sec < 12; sec++) {
+		if (sec == 0)
+			scanners(64, 0);
+		for (i = 0; i < 50; i++)
+			for (k = 0; k < 60; k++)
+				feed(&ab[k], at(sec, 100 + i * 10));
+		if (sec == 10)
+			feed(&ov, at(sec, 999));
+		tick_sec(sec);
+	}
+	ck_assert_int_eq(count(ALERT_LISTEN_OVERFLOW, ALERT_RAISED), 1);
+	ck_assert_int_eq(count(ALERT_ABORT_STORM, ALERT_RAISED), 4);
+	ck_assert_int_eq(count(ALERT_PORT_SCAN, ALERT_RAISED), 50);
+	ck_assert_uint_le(active_all(), 64);
+}
+END_TEST
+
+/* Too few slots to keep one for each type: first come, first served. */
+START_TEST(test_reserve_too_few_slots)
+{
+	struct detect_event down = ev_down(0x0a010203, 6379, W0);
+	unsigned int sec;
+
+	h.p.max_alerts = 5;
+	params_apply();
+	for (sec = 0; sec < 5; sec++) {
+		if (sec == 0)
+			scanners(10, 0);
+		burst(&down, sec, 10);
+		tick_sec(sec);
+	}
+	ck_assert_int_eq(count(ALERT_PORT_SCAN, ALERT_RAISED), 5);
+	ck_assert_int_eq(count(ALERT_SERVICE_DOWN, ALERT_RAISED), 0);
+	ck_assert_uint_eq(active_all(), 5);
+}
+END_TEST
+
 START_TEST(test_alerts_oldest_first)
 {
 	const struct alert *list[4];
@@ -1415,6 +1523,9 @@ Suite *detect_suite(void)
 	tcase_add_test(tc, test_rate_baseline);
 	tcase_add_test(tc, test_rate_warmup);
 	tcase_add_test(tc, test_bounded_alerts);
+	tcase_add_test(tc, test_reserve_scan_flood);
+	tcase_add_test(tc, test_reserve_two_floods);
+	tcase_add_test(tc, test_reserve_too_few_slots);
 	tcase_add_test(tc, test_alerts_oldest_first);
 	tcase_add_test(tc, test_time_backwards);
 	tcase_add_test(tc, test_clock_from_zero);

@@ -401,6 +401,44 @@ START_TEST(t_env_overflow)
 }
 END_TEST
 
+static struct alert scan_alert(const char *remote)
+{
+	struct alert a = mkalert(ALERT_PORT_SCAN, remote);
+
+	a.ev.scan.family = AF_INET;
+	ck_assert_int_eq(inet_pton(AF_INET, remote, a.ev.scan.remote), 1);
+	a.ev.scan.last_port = 23;
+	return a;
+}
+
+/* A copy owns its strings: the original rebuilt for another alert (as
+ * the daemon's one scratch job is) leaves it as it was. */
+START_TEST(t_env_copy)
+{
+	static struct hook_env copy;
+	struct alert a = scan_alert("192.0.2.2");
+	int i;
+
+	build(&a, ALERT_RAISED, NULL);
+	memset(&copy, 0x5a, sizeof(copy));
+	hook_env_copy(&copy, &env);
+	a = scan_alert("198.51.100.3");
+	build(&a, ALERT_CLEARED, "ratelimit");
+	ck_assert_int_eq(copy.n, 9);
+	for (i = 0; i < copy.n; i++)
+		ck_assert_msg(copy.envp[i] >= copy.buf &&
+			      copy.envp[i] < copy.buf + sizeof(copy.buf),
+			      "copy's envp[%d] outside its buf", i);
+	ck_assert_ptr_null(copy.envp[copy.n]);
+	/* Its strings, through a copy of the copy (env_is reads env). */
+	hook_env_copy(&env, &copy);
+	ENV(PATH_VAR, "RSTMON_ALERT=port_scan", "RSTMON_STATE=raised",
+	    "RSTMON_KEY=192.0.2.2", "RSTMON_SEVERITY=warning",
+	    "RSTMON_SINCE=1700000000", "RSTMON_REMOTE=192.0.2.2",
+	    "RSTMON_PORT=23", "RSTMON_RATE=0.0");
+}
+END_TEST
+
 Suite *hookargs_suite(void)
 {
 	Suite *s = suite_create("hookargs");
@@ -421,6 +459,7 @@ Suite *hookargs_suite(void)
 	tcase_add_test(te, t_env_reset_rate);
 	tcase_add_test(te, t_env_cleared_action);
 	tcase_add_test(te, t_env_overflow);
+	tcase_add_test(te, t_env_copy);
 	suite_add_tcase(s, te);
 	return s;
 }

@@ -23,6 +23,7 @@ Suite *detect_suite(void);
 Suite *allowlist_suite(void);
 Suite *banlist_suite(void);
 Suite *hookargs_suite(void);
+Suite *hook_suite(void);
 Suite *config_actions_suite(void);
 Suite *tasknet_suite(void);
 Suite *events_suite(void);

@@ -27,6 +27,7 @@ int main(void)
 	srunner_add_suite(sr, allowlist_suite());
 	srunner_add_suite(sr, banlist_suite());
 	srunner_add_suite(sr, hookargs_suite());
+	srunner_add_suite(sr, hook_suite());
 	srunner_add_suite(sr, tasknet_suite());
 	srunner_add_suite(sr, config_actions_suite());
 	srunner_add_suite(sr, events_suite());
