@@ -31,7 +31,8 @@ endif
 
 # Deferred (=): evaluated only when a target needs them, so that
 # `make check` can install a missing library before asking pkg-config.
-DAEMON_PKGS := libmnl libnetfilter_log libnftnl libnftables libcap-ng
+DAEMON_PKGS := libmnl libnetfilter_log libnftnl libnftables libcap-ng \
+	libseccomp
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DAEMON_PKGS) jansson check 2>/dev/null)
 DAEMON_LIBS = $(shell $(PKG_CONFIG) --libs $(DAEMON_PKGS)) -lm
 CTL_LIBS = $(shell $(PKG_CONFIG) --libs jansson)
@@ -59,7 +60,7 @@ DAEMON_OBJS := $(CORE_OBJS) src/capture.o src/nftsock.o src/ruleset.o \
 	src/procscan.o src/sockdiag.o src/attrib.o src/kcounters.o \
 	src/rtnl.o src/pidinfo.o src/httpd.o src/metrics.o \
 	src/verbs_stats.o src/alerts.o src/hook.o src/actions.o \
-	src/tasknet.o src/notify.o src/procfd.o src/privops.o
+	src/tasknet.o src/notify.o src/procfd.o src/privops.o src/sandbox.o
 CTL_OBJS := src/rstmonctl.o src/ctl_status.o src/ctl_top.o src/ctl_events.o \
 	src/ctl_alerts.o
 

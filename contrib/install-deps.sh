@@ -8,7 +8,7 @@ set -eu
 
 what=${1:-test}
 build="gcc make pkg-config libmnl-dev libnetfilter-log-dev libnftnl-dev \
-libnftables-dev libcap-ng-dev libjansson-dev"
+libnftables-dev libcap-ng-dev libseccomp-dev libjansson-dev"
 run="nftables iproute2"
 test="check jq python3 python3-prometheus-client nmap hping3 procps util-linux iptables \
 fail2ban logrotate python3-yaml"

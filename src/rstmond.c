@@ -23,6 +23,7 @@
 #include "notify.h"
 #include "privdrop.h"
 #include "ruleset.h"
+#include "sandbox.h"
 
 /* A follower of `rstmonctl events` this far behind is dropped. */
 #define FOLLOWER_BACKLOG (4u << 20)
@@ -867,6 +868,8 @@ int main(int argc, char **argv)
 		teardown(&d);
 		return 1;
 	}
+	if (sandbox_apply(err, sizeof(err)) < 0)
+		log_warnx("%s: running without the seccomp filter", err);
 	/* The first listings before the first reset, and after the drop:
 	 * rtnetlink's and sock_diag's bytes are read without privilege
 	 * too. */

@@ -33,6 +33,8 @@ for c in CapPrm CapEff CapBnd CapInh CapAmb; do
 	assert_eq "the NFLOG reader: $c" 0000000000000000 "$(st $DAEMON_PID $c)"
 done
 assert_eq "the NFLOG reader: NoNewPrivs" 1 "$(st $DAEMON_PID NoNewPrivs)"
+# 2: a seccomp filter (ptrace, bpf, userfaultfd, io_uring… refused).
+assert_eq "the NFLOG reader: Seccomp" 2 "$(st $DAEMON_PID Seccomp)"
 HELPER=$(status_get .helper.pid)
 assert_eq "the helper is rstmond's child" "$DAEMON_PID" "$(st $HELPER PPid)"
 assert_eq "the helper's name" rstmond-priv "$(st $HELPER Name)"
