@@ -190,6 +190,10 @@ static void cmd_reload(struct control_client *cl, int argc, char **argv,
 
 	(void)argc;
 	(void)argv;
+	if (!control_client_may_change(cl)) {
+		control_reply_denied(cl, "reload");
+		return;
+	}
 	d->reload = true;
 	json_obj_begin(j, NULL);
 	json_bool(j, "reload", true);

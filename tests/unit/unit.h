@@ -28,5 +28,9 @@ Suite *tasknet_suite(void);
 Suite *events_suite(void);
 Suite *netif_suite(void);
 Suite *tracefmt_suite(void);
+Suite *evsink_suite(void);
+Suite *hostile_suite(void);
+Suite *capture_suite(void);
+Suite *control_suite(void);
 
 #endif

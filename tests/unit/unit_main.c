@@ -32,6 +32,10 @@ int main(void)
 	srunner_add_suite(sr, events_suite());
 	srunner_add_suite(sr, netif_suite());
 	srunner_add_suite(sr, tracefmt_suite());
+	srunner_add_suite(sr, evsink_suite());
+	srunner_add_suite(sr, hostile_suite());
+	srunner_add_suite(sr, capture_suite());
+	srunner_add_suite(sr, control_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
