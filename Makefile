@@ -59,10 +59,10 @@ DAEMON_OBJS := $(CORE_OBJS) src/capture.o src/nftsock.o src/ruleset.o \
 	src/loop.o src/control.o src/privdrop.o src/status.o src/trace.o \
 	src/procscan.o src/sockdiag.o src/attrib.o src/kcounters.o \
 	src/rtnl.o src/pidinfo.o src/httpd.o src/metrics.o \
-	src/verbs_stats.o src/alerts.o src/hook.o src/actions.o \
+	src/verbs_stats.o src/verbs_bans.o src/alerts.o src/hook.o src/actions.o \
 	src/tasknet.o src/notify.o src/procfd.o src/privops.o src/sandbox.o
 CTL_OBJS := src/rstmonctl.o src/ctl_status.o src/ctl_top.o src/ctl_events.o \
-	src/ctl_alerts.o
+	src/ctl_alerts.o src/ctl_bans.o
 
 UNIT_SRCS := $(wildcard tests/unit/check_*.c)
 UNIT_OBJS := $(UNIT_SRCS:.c=.o) tests/unit/unit_main.o

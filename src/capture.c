@@ -316,7 +316,19 @@ int capture_fd(const struct capture *c)
 	return mnl_socket_get_fd(c->nl);
 }
 
-int capture_drain(struct capture *c, unsigned int budget)
+static uint64_t mono_ns(void)
+{
+	struct timespec m;
+
+	clock_gettime(CLOCK_MONOTONIC, &m);
+	return (uint64_t)m.tv_sec * 1000000000u + (uint64_t)m.tv_nsec;
+}
+
+/*
+ * Up to budget datagrams, until the socket is empty or the monotonic
+ * clock passes until_ns (checked per datagram: at most one more).
+ */
+static int drain(struct capture *c, unsigned int budget, uint64_t until_ns)
 {
 	unsigned int i;
 	ssize_t n;
@@ -357,9 +369,81 @@ int capture_drain(struct capture *c, unsigned int budget)
 		now_both(&wall, &mono);
 		capture_input(c, c->buf, (size_t)n, &wall, mono);
 		got++;
+		if (mono >= until_ns)
+			break;
 	}
 	if (got > 0 && c->on_batch_end)
 		c->on_batch_end(c->arg);
+	return got;
+}
+
+int capture_drain(struct capture *c, unsigned int budget)
+{
+	return drain(c, budget,
+		     mono_ns() + (uint64_t)CAPTURE_DRAIN_MAX_MS * 1000000u);
+}
+
+uint64_t capture_skim(struct capture *c, const void *buf, size_t len)
+{
+	const size_t hdr = MNL_NLMSG_HDRLEN + sizeof(struct nfgenmsg);
+	const struct nlmsghdr *nlh = buf;
+	uint64_t before = c->seq.lost;
+	int left = (int)len;	/* one datagram: far below INT_MAX */
+
+	c->datagrams++;
+	if (!nl_datagram_ok(buf, len)) {
+		c->bad_datagrams++;
+		return 0;
+	}
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		const struct nlattr *attr[PACKET_NFULA_SLOTS] = { NULL };
+		uint32_t ahead;
+
+		if (NFNL_SUBSYS_ID(nlh->nlmsg_type) != NFNL_SUBSYS_ULOG ||
+		    NFNL_MSG_TYPE(nlh->nlmsg_type) != NFULNL_MSG_PACKET ||
+		    nlh->nlmsg_len < hdr ||
+		    packet_nflog_attrs(nlh, attr) < 0 ||
+		    attr[NFULA_SEQ] == NULL)
+			continue;
+		/* As seqtrack reads numbers: behind `next` was counted. */
+		ahead = ntohl(mnl_attr_get_u32(attr[NFULA_SEQ])) -
+			(uint32_t)c->seq.next;
+		if (ahead < 0x80000000u)
+			seqtrack_reconcile(&c->seq, c->seq.next + ahead + 1);
+	}
+	c->left += c->seq.lost - before;
+	return c->seq.lost - before;
+}
+
+int capture_drain_final(struct capture *c, unsigned int max_ms)
+{
+	uint64_t end = mono_ns() + (uint64_t)max_ms * 1000000u;
+	uint64_t skim_end = end + (uint64_t)max_ms * 250000u;
+	int got = 0, n;
+	ssize_t r;
+
+	/* In rounds: on_batch_end (events file, followers) between them. */
+	do {
+		n = drain(c, 256, end);
+		if (n < 0)
+			return -1;
+		got += n;
+	} while (n > 0 && mono_ns() < end);
+	if (n == 0)
+		return got;	/* empty: nothing left behind */
+	while (mono_ns() < skim_end) {
+		r = mnl_socket_recvfrom(c->nl, c->buf, c->buflen);
+		if (r >= 0) {
+			capture_skim(c, c->buf, (size_t)r);
+			continue;
+		}
+		if (errno == ENOBUFS)
+			c->enobufs++;	/* the next number shows the gap */
+		else if (errno == ENOSPC)
+			c->truncated++;
+		else if (errno != EINTR && errno != ESRCH)
+			break;		/* EAGAIN: all skimmed */
+	}
 	return got;
 }
 

@@ -51,7 +51,11 @@ struct capture {
 	uint64_t bad_datagrams;	/* refused whole: see nlcheck.h */
 	char *held;		/* datagrams read while binding, unparsed */
 	size_t held_len;
+	uint64_t left;		/* left unread at exit, declared lost */
 };
+
+/* No capture_drain() call reads for longer than this, whatever budget. */
+#define CAPTURE_DRAIN_MAX_MS 1000
 
 /*
  * Open a netlink socket in the current network namespace, bind the group
@@ -67,11 +71,30 @@ void capture_close(struct capture *c);
 int capture_fd(const struct capture *c);
 
 /*
- * Read up to `budget` datagrams without blocking and hand each reset to
- * on_event, then call on_batch_end once.  Returns the number of datagrams
- * read (0 when the socket was empty), or -1 with errno on a hard error.
+ * Read up to `budget` datagrams without blocking, for at most
+ * CAPTURE_DRAIN_MAX_MS, and hand each reset to on_event, then call
+ * on_batch_end once.  Returns the number of datagrams read (0 when the
+ * socket was empty), or -1 with errno on a hard error.
  */
 int capture_drain(struct capture *c, unsigned int budget);
+
+/*
+ * The last drain, at exit: read as capture_drain() does until the socket
+ * is empty or max_ms have passed, then skim what is still queued for at
+ * most max_ms / 4 more (sequence numbers only) and declare those
+ * messages, and any gap before them, lost (`left` counts them).  Under a
+ * flood the socket never empties: exit stays prompt, and what it left
+ * is counted rather than silent.  Returns the datagrams handed on, or -1
+ * with errno on a hard error.
+ */
+int capture_drain_final(struct capture *c, unsigned int max_ms);
+
+/*
+ * Take only the sequence numbers of one datagram's messages and declare
+ * them lost (capture_drain_final's skim; replay tests).  Returns the
+ * messages declared.
+ */
+uint64_t capture_skim(struct capture *c, const void *buf, size_t len);
 
 /* True when no datagram is waiting in the socket. */
 bool capture_idle(const struct capture *c);

@@ -7,22 +7,10 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "control.h"
 #include "log.h"
-
-/* A client that sends no full command line in this time is dropped. */
-#define CONTROL_IDLE_MS 10000
-
-static uint64_t mono_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
-}
 
 static void client_release(struct watcher *w)
 {
@@ -66,6 +54,7 @@ static void client_flush(struct control_client *cl)
 			return;
 		}
 		cl->sent += (size_t)n;
+		cl->active = true;
 	}
 	json_reset(&cl->out);
 	cl->sent = 0;
@@ -159,6 +148,8 @@ static void listen_cb(struct watcher *w, uint32_t revents)
 {
 	struct control *ctl = w->arg;
 	struct control_client *cl;
+	struct ucred uc;
+	socklen_t uclen = sizeof(uc);
 	int fd;
 
 	(void)revents;
@@ -176,7 +167,13 @@ static void listen_cb(struct watcher *w, uint32_t revents)
 		return;
 	}
 	cl->ctl = ctl;
-	cl->since_ms = mono_ms();
+	/* Stamped by the next tick, with the tick's own clock. */
+	cl->active = true;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &uclen) == 0 &&
+	    uclen == sizeof(uc)) {
+		cl->uid = uc.uid;
+		cl->uid_known = true;
+	}
 	json_init(&cl->out, CONTROL_MAX_REPLY);
 	cl->w.fd = fd;
 	cl->w.cb = client_cb;
@@ -289,9 +286,32 @@ void control_tick(struct control *ctl, uint64_t now_ms)
 
 	for (cl = LIST_FIRST(&ctl->clients); cl != NULL; cl = next) {
 		next = LIST_NEXT(cl, link);
-		if (!cl->got_command && now_ms - cl->since_ms > CONTROL_IDLE_MS)
+		if (cl->follow && cl->sent == cl->out.len)
+			cl->active = true;
+		if (cl->active) {
+			cl->active = false;
+			cl->quiet_ms = now_ms;
+		} else if (now_ms - cl->quiet_ms >= CONTROL_IDLE_MS) {
+			ctl->timed_out++;
 			client_close(cl);
+		}
 	}
+}
+
+bool control_client_may_change(const struct control_client *cl)
+{
+	/* geteuid() now: the user rstmond runs as after dropping root. */
+	return cl->uid_known && (cl->uid == 0 || cl->uid == geteuid());
+}
+
+void control_reply_denied(struct control_client *cl, const char *verb)
+{
+	char msg[160];
+
+	snprintf(msg, sizeof(msg), "%.32s: permission denied: only root or "
+		 "uid %u (rstmond's user) may change the daemon's state",
+		 verb, (unsigned int)geteuid());
+	control_reply_error(cl, msg);
 }
 
 struct json *control_reply(struct control_client *cl)

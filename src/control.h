@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/queue.h>
+#include <sys/types.h>
 #include <sys/un.h>
 
 #include "json.h"
@@ -44,8 +45,12 @@ struct control {
 	uint64_t served;
 	uint64_t refused;	/* over CONTROL_MAX_CLIENTS, or bad input */
 	uint64_t followers_dropped;	/* too slow to keep up */
+	uint64_t timed_out;	/* idle for CONTROL_IDLE_MS, closed */
 	unsigned int nfollowers;
 };
+
+/* A client that makes no progress for this long is closed (see below). */
+#define CONTROL_IDLE_MS 10000
 
 struct control_client {
 	struct watcher w;
@@ -54,7 +59,11 @@ struct control_client {
 	size_t inlen;
 	struct json out;
 	size_t sent;
-	uint64_t since_ms;	/* when it connected (monotonic) */
+	/* Idle since (the tick's clock), unless `active` since that tick. */
+	uint64_t quiet_ms;
+	bool active;
+	uid_t uid;		/* the peer's, from SO_PEERCRED */
+	bool uid_known;
 	bool follow;
 	bool got_command;
 	bool want_out;		/* EPOLLOUT requested: a send was short */
@@ -71,8 +80,23 @@ int control_open(struct control *ctl, struct loop *loop, const char *path,
 		 char *err, size_t errlen);
 /* Close every client, close and unlink the socket. */
 void control_close(struct control *ctl);
-/* Drop clients that sent no command for a while. */
+/*
+ * Close, and count as timed out, the clients idle for CONTROL_IDLE_MS:
+ * one that has not sent its command that long after connecting, or
+ * whose reply (a follower's queued lines) has not moved that long.  A
+ * follower with nothing queued is waiting for resets, not idle.  Call
+ * once a second with the wakeup's clock: the only clock used here.
+ */
 void control_tick(struct control *ctl, uint64_t now_ms);
+
+/*
+ * May this client change the daemon's state (reload, and any verb that
+ * changes something)?  Only root and the user rstmond runs as: the
+ * socket's group may read, not act.  Verbs that change state call it
+ * first and, when it says no, answer control_reply_denied().
+ */
+bool control_client_may_change(const struct control_client *cl);
+void control_reply_denied(struct control_client *cl, const char *verb);
 
 struct json *control_reply(struct control_client *cl);
 void control_reply_error(struct control_client *cl, const char *msg);

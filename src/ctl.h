@@ -34,6 +34,19 @@ json_t *ctl_parse(const char *text);
  */
 json_t *ctl_fetch(const struct ctl_opts *o, const char *line, char **reply);
 
+/*
+ * s as it may reach a terminal: control characters (C0, DEL, C1) and
+ * bytes that are not UTF-8 as \xHH, as `ls -b` shows them.  Names come
+ * from any local user (a process names itself): their escape sequences
+ * must not drive the admin's terminal.  The text lives in one of a few
+ * rotating buffers, valid for the next CTL_SAFE_SLOTS - 1 calls, so that
+ * one printf can take several; long text is cut.  NULL stays NULL.
+ */
+#define CTL_SAFE_SLOTS 8
+const char *ctl_safe(const char *s);
+/* ctl_safe() of a member's string value, or NULL. */
+const char *ctl_str(const json_t *obj, const char *key);
+
 /* "1,234,567" */
 const char *ctl_group_digits(uint64_t v, char *buf, size_t len);
 /* "15.0/s", "0.25/s", "1.2k/s" */
@@ -48,5 +61,7 @@ int ctl_alerts(const struct ctl_opts *o);
 int ctl_events(const struct ctl_opts *o);
 int ctl_metrics(const struct ctl_opts *o);
 int ctl_simple(const struct ctl_opts *o, const char *verb);
+int ctl_bans(const struct ctl_opts *o);
+int ctl_unban(const struct ctl_opts *o);
 
 #endif

@@ -18,13 +18,14 @@ static void flatten(const json_t *obj, const char *prefix, char *buf,
 		size_t n = strlen(buf);
 
 		snprintf(name, sizeof(name), "%s%s%s", prefix,
-			 prefix[0] ? "." : "", key);
+			 prefix[0] ? "." : "", ctl_safe(key));
 		if (json_is_object(v)) {
 			flatten(v, name, buf, len);
 			continue;
 		}
 		if (json_is_string(v))
-			snprintf(val, sizeof(val), "%s", json_string_value(v));
+			snprintf(val, sizeof(val), "%s",
+				 ctl_safe(json_string_value(v)));
 		else if (json_is_integer(v))
 			snprintf(val, sizeof(val), "%lld",
 				 (long long)json_integer_value(v));
@@ -70,11 +71,9 @@ static void print_actions(const json_t *list)
 			localtime_r(&t, &tm);
 			strftime(until, sizeof(until), " until %H:%M:%S", &tm);
 		}
-		printf("  -> %s %s%s%s%s: %s%s\n",
-		       json_string_value(json_object_get(x, "action")),
-		       remote ? remote : "", set ? " in " : "",
-		       set ? set : "", until,
-		       json_string_value(json_object_get(x, "result")),
+		printf("  -> %s %s%s%s%s: %s%s\n", ctl_str(x, "action"),
+		       remote ? ctl_safe(remote) : "", set ? " in " : "",
+		       set ? ctl_safe(set) : "", until, ctl_str(x, "result"),
 		       json_is_true(json_object_get(x, "dry_run")) ?
 		       " (dry run)" : "");
 	}
@@ -99,7 +98,7 @@ int ctl_alerts(const struct ctl_opts *o)
 		goto out;
 	}
 	json_array_foreach(root, i, a) {
-		const char *k = json_string_value(json_object_get(a, "key"));
+		const char *k = ctl_str(a, "key");
 		int l = k != NULL ? (int)strlen(k) : 1;
 
 		if (l > kw)
@@ -116,10 +115,8 @@ int ctl_alerts(const struct ctl_opts *o)
 		strftime(when, sizeof(when), "%H:%M:%S", &tm);
 		ev[0] = '\0';
 		flatten(json_object_get(a, "evidence"), "", ev, sizeof(ev));
-		printf("%-15s %-*.*s %-8s %-8s %s\n",
-		       json_string_value(json_object_get(a, "type")), kw, kw,
-		       json_string_value(json_object_get(a, "key")), when,
-		       json_string_value(json_object_get(a, "severity")), ev);
+		printf("%-15s %-*.*s %-8s %-8s %s\n", ctl_str(a, "type"), kw,
+		       kw, ctl_str(a, "key"), when, ctl_str(a, "severity"), ev);
 		print_actions(json_object_get(a, "actions"));
 	}
 out:

@@ -25,7 +25,7 @@ static void print_event(const char *line)
 
 	ev = json_loads(line, 0, &e);
 	if (ev == NULL) {
-		printf("%s\n", line);
+		printf("%s\n", ctl_safe(line));
 		return;
 	}
 	ts = json_number_value(json_object_get(ev, "ts"));
@@ -41,7 +41,7 @@ static void print_event(const char *line)
 	who[0] = '\0';
 	if (json_object_get(owner, "comm") != NULL)
 		snprintf(who, sizeof(who), "%s[%llu] uid %llu",
-			 json_string_value(json_object_get(owner, "comm")),
+			 ctl_str(owner, "comm"),
 			 (unsigned long long)ctl_u64(owner, "pid"),
 			 (unsigned long long)ctl_u64(owner, "uid"));
 	else if (json_object_get(owner, "uid") != NULL)
@@ -49,23 +49,20 @@ static void print_event(const char *line)
 			 (unsigned long long)ctl_u64(owner, "uid"));
 	else if (last != NULL)
 		snprintf(who, sizeof(who), "no listener, last %s[%llu]",
-			 json_string_value(json_object_get(last, "comm")),
+			 ctl_str(last, "comm"),
 			 (unsigned long long)ctl_u64(last, "pid"));
 	if (actor != NULL && json_object_get(actor, "comm") != NULL &&
 	    strlen(who) + 32 < sizeof(who))
 		snprintf(who + strlen(who), sizeof(who) - strlen(who),
 			 "%sby %s[%llu]", who[0] ? " " : "",
-			 json_string_value(json_object_get(actor, "comm")),
+			 ctl_str(actor, "comm"),
 			 (unsigned long long)ctl_u64(actor, "pid"));
 	printf("%s.%03d v%s %s:%llu -> %s:%llu %-2s %-17s %s%s%s%s\n", when,
 	       (int)((ts - (double)t) * 1000), fam,
-	       json_string_value(json_object_get(ev, "local")),
-	       (unsigned long long)ctl_u64(ev, "lport"),
-	       json_string_value(json_object_get(ev, "remote")),
-	       (unsigned long long)ctl_u64(ev, "rport"),
-	       json_string_value(json_object_get(ev, "flags")),
-	       cause != NULL ? cause : "-", who, kr ? " (" : "", kr ? kr : "",
-	       kr ? ")" : "");
+	       ctl_str(ev, "local"), (unsigned long long)ctl_u64(ev, "lport"),
+	       ctl_str(ev, "remote"), (unsigned long long)ctl_u64(ev, "rport"),
+	       ctl_str(ev, "flags"), cause != NULL ? ctl_safe(cause) : "-",
+	       who, kr ? " (" : "", kr ? ctl_safe(kr) : "", kr ? ")" : "");
 	json_decref(ev);
 }
 
@@ -107,7 +104,8 @@ int ctl_events(const struct ctl_opts *o)
 			if (o->json)
 				printf("%s\n", start);
 			else if (strstr(start, "\"error\"") != NULL)
-				fprintf(stderr, "rstmonctl: %s\n", start);
+				fprintf(stderr, "rstmonctl: %s\n",
+					ctl_safe(start));
 			else
 				print_event(start);
 			start = nl + 1;

@@ -55,7 +55,8 @@ static void print_causes(json_t *causes)
 	line[0] = '\0';
 	for (i = 0; i < n && len < sizeof(line); i++)
 		len += (size_t)snprintf(line + len, sizeof(line) - len,
-					"%s%s %s", i ? ", " : "", c[i].name,
+					"%s%s %s", i ? ", " : "",
+					ctl_safe(c[i].name),
 					ctl_group_digits(c[i].n, b, sizeof(b)));
 	row("causes", line);
 }
@@ -73,10 +74,7 @@ static void print_alerts(json_t *alerts)
 			break;
 		len += (size_t)snprintf(line + len, sizeof(line) - len,
 					"%s%s %s", i ? ", " : "",
-					json_string_value(json_object_get(a,
-									  "type")),
-					json_string_value(json_object_get(a,
-									  "key")));
+					ctl_str(a, "type"), ctl_str(a, "key"));
 	}
 	row("alerts", len ? line : "none");
 }
@@ -84,8 +82,8 @@ static void print_alerts(json_t *alerts)
 /* "on (tcp:tcp_send_reset)", "unavailable: why (causes inferred)", … */
 static const char *trace_line(json_t *kt, char *buf, size_t len)
 {
-	const char *state = json_string_value(json_object_get(kt, "state"));
-	const char *why = json_string_value(json_object_get(kt, "why"));
+	const char *state = ctl_str(kt, "state");
+	const char *why = ctl_str(kt, "why");
 
 	if (state == NULL)
 		state = json_is_true(json_object_get(kt, "active")) ? "on" :
@@ -111,7 +109,7 @@ static void print_status(json_t *st)
 	char b1[32], b2[32], line[160];
 
 	snprintf(line, sizeof(line), "%s, pid %llu, up %s",
-		 json_string_value(json_object_get(st, "version")),
+		 ctl_str(st, "version"),
 		 (unsigned long long)ctl_u64(st, "pid"),
 		 ctl_duration(ctl_u64(st, "uptime_s"), b1, sizeof(b1)));
 	row("rstmond", line);
@@ -139,7 +137,7 @@ static void print_status(json_t *st)
 		snprintf(line, sizeof(line), "on, %s logged by %s",
 			 ctl_group_digits(ctl_u64(rec, "logged"), b1,
 					  sizeof(b1)),
-			 json_string_value(json_object_get(rec, "counter")));
+			 ctl_str(rec, "counter"));
 		row("reconcile", line);
 	} else {
 		row("reconcile", "off: no table inet rstmon (rules not "

@@ -26,11 +26,12 @@ static const char *item_key(const json_t *it, const char *kind)
 			 (unsigned long long)ctl_u64(it, "port"));
 		return buf;
 	}
+	/* Escaped: an owner is a process name of any local user's. */
 	if (strcmp(kind, "remotes") == 0)
-		return json_string_value(json_object_get(it, "remote"));
+		return ctl_str(it, "remote");
 	if (strcmp(kind, "owners") == 0)
-		return json_string_value(json_object_get(it, "owner"));
-	return json_string_value(json_object_get(it, "cause"));
+		return ctl_str(it, "owner");
+	return ctl_str(it, "cause");
 }
 
 static void print_top(const json_t *t, bool colour)
@@ -60,8 +61,9 @@ static void print_top(const json_t *t, bool colour)
 	}
 	if (width > 60)
 		width = 60;
-	printf("%stop %s, last %s: %s resets (%s), %s remotes%s\n", bold, kind,
-	       win, ctl_group_digits(ctl_u64(t, "total"), b1, sizeof(b1)),
+	printf("%stop %s, last %s: %s resets (%s), %s remotes%s\n", bold,
+	       ctl_safe(kind), ctl_safe(win),
+	       ctl_group_digits(ctl_u64(t, "total"), b1, sizeof(b1)),
 	       ctl_rate(json_number_value(json_object_get(t, "rate")), b2,
 			  sizeof(b2)),
 	       ctl_group_digits(ctl_u64(t, "distinct_remotes"), b3,
@@ -91,7 +93,7 @@ static void print_top(const json_t *t, bool colour)
 		printf("\n");
 	}
 	if (json_array_size(items) == 0)
-		printf("(no resets in the last %s)\n", win);
+		printf("(no resets in the last %s)\n", ctl_safe(win));
 }
 
 int ctl_top(const struct ctl_opts *o)

@@ -77,6 +77,10 @@ extern const unsigned int daemon_ncmds;
 void verb_top(struct control_client *cl, int argc, char **argv, void *arg);
 void verb_alerts(struct control_client *cl, int argc, char **argv,
 		 void *arg);
+/* verbs_bans.c: `bans`, and `unban ADDR` (root or our own user). */
+void verb_bans(struct control_client *cl, int argc, char **argv, void *arg);
+void verb_unban(struct control_client *cl, int argc, char **argv,
+		void *arg);
 
 /* alerts.c: where alert changes go; the detectors' settings. */
 void alerts_setup(struct daemon *d);

@@ -41,6 +41,7 @@ struct evsink {
 	int fd;
 	bool nonblocking;
 	bool is_stdout;
+	bool created;		/* evsink_open made the file (O_EXCL) */
 	char path[PATH_MAX];
 	char *buf;
 	size_t len;
@@ -49,11 +50,18 @@ struct evsink {
 	uint64_t write_errors;
 };
 
-/* path "-" is stdout.  Returns 0, or -1 with a message in err. */
+/*
+ * path "-" is stdout.  A path is never followed through a symbolic link
+ * and must name a regular file with one link, or a character device
+ * (/dev/null): the directory may belong to the user rstmond runs as,
+ * who could plant a link to a file of root's.  `created` says whether
+ * this call made the file; only such a file may be given to that user.
+ * Returns 0, or -1 with a one-line message naming the file in err.
+ */
 int evsink_open(struct evsink *s, const char *path, char *err, size_t errlen);
 void evsink_line(struct evsink *s, const char *line, size_t len);
 void evsink_flush(struct evsink *s);
-/* Reopen the file (after log rotation); stdout is kept. */
+/* Reopen the file (after log rotation), as safely; stdout is kept. */
 int evsink_reopen(struct evsink *s, char *err, size_t errlen);
 void evsink_close(struct evsink *s);
 

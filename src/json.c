@@ -200,6 +200,11 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+size_t json_utf8_len(const char *s, size_t n)
+{
+	return n == 0 ? 0 : utf8_seq_len((const unsigned char *)s, n);
+}
+
 size_t json_escape(char *out, size_t outlen, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";

@@ -61,6 +61,13 @@ void json_raw(struct json *j, const char *s, size_t n);
  * only the length is computed.
  */
 size_t json_escape(char *out, size_t outlen, const char *s, size_t n);
+/*
+ * Length of the UTF-8 character at s, of the n bytes there: 1 for ASCII,
+ * up to 4, or 0 when they are not UTF-8 (a stray byte, an overlong form,
+ * a surrogate, past U+10FFFF or cut short).  For other writers of text
+ * that must be valid UTF-8 (metrics labels, log lines).
+ */
+size_t json_utf8_len(const char *s, size_t n);
 /* Decimal digits of v into out (at least 21 bytes); returns the length. */
 size_t json_fmt_u64(char *out, uint64_t v);
 

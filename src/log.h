@@ -3,6 +3,7 @@
 #define RSTMON_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define LOG_CHECKFMT(a, b) __attribute__((format(printf, a, b)))
 
@@ -10,6 +11,16 @@
 void log_init(const char *ident, bool to_stderr, int verbose);
 void log_set_verbose(int verbose);
 int log_verbose(void);
+
+/*
+ * in made safe for one log line into out (outlen bytes with the NUL):
+ * control characters (C0, DEL, C1) and bytes that are not UTF-8 become
+ * \xHH.  Every message goes through it: a process name any local user
+ * chooses (owner= of an alert) must not end a syslog line with \r or \n
+ * and forge the next one for fail2ban.  An escape is never cut; returns
+ * the length written.
+ */
+size_t log_escape(char *out, size_t outlen, const char *in);
 
 void log_warn(const char *fmt, ...) LOG_CHECKFMT(1, 2);	/* + strerror */
 void log_warnx(const char *fmt, ...) LOG_CHECKFMT(1, 2);

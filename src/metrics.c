@@ -20,17 +20,42 @@ static void head(struct json *o, const char *name, const char *type,
 	json_raw(o, buf, (size_t)n);
 }
 
+/* A byte as the label text \xHH (the backslash itself escaped). */
+static void label_hex(struct json *o, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char t[5] = { '\\', '\\', 'x', hex[c >> 4], hex[c & 15] };
+
+	json_raw(o, t, sizeof(t));
+}
+
 void metrics_label_escape(struct json *o, const char *v)
 {
-	for (; *v; v++) {
-		if (*v == '\\')
+	const unsigned char *u = (const unsigned char *)v;
+	size_t n = strlen(v), i, len;
+
+	for (i = 0; i < n; i += len) {
+		len = json_utf8_len(v + i, n - i);
+		if (len == 0) {
+			/* One stray byte would make the whole scrape fail. */
+			json_raw(o, "\xef\xbf\xbd", 3);	/* U+FFFD */
+			len = 1;
+		} else if (u[i] == '\\') {
 			json_raw(o, "\\\\", 2);
-		else if (*v == '"')
+		} else if (u[i] == '"') {
 			json_raw(o, "\\\"", 2);
-		else if (*v == '\n')
+		} else if (u[i] == '\n') {
 			json_raw(o, "\\n", 2);
-		else
-			json_raw(o, v, 1);
+		} else if (u[i] < 0x20 || u[i] == 0x7f) {
+			/* Valid, but not for a terminal (`rstmonctl metrics`,
+			 * curl) or a graph's legend. */
+			label_hex(o, u[i]);
+		} else if (len == 2 && u[i] == 0xc2 && u[i + 1] < 0xa0) {
+			label_hex(o, u[i]);	/* C1: U+0080-U+009F */
+			label_hex(o, u[i + 1]);
+		} else {
+			json_raw(o, v + i, len);
+		}
 	}
 }
 

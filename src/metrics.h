@@ -9,7 +9,12 @@ struct daemon;
 /* Append the whole exposition (HELP, TYPE and samples) to out. */
 void metrics_text(struct json *out, struct daemon *d);
 
-/* Escape a label value (backslash, quote, newline) into out. */
+/*
+ * A label value into out, as the text format wants it: backslash, quote
+ * and newline escaped; bytes that are not UTF-8 as U+FFFD (the reference
+ * parser refuses the whole scrape otherwise); other control characters
+ * as the text \xHH (written \\xHH), never raw.
+ */
 void metrics_label_escape(struct json *out, const char *v);
 
 /*

@@ -229,7 +229,7 @@ static int batch_answers(struct nftsock *s, unsigned int expect)
 
 	while (got < expect) {
 		const struct nlmsghdr *nlh;
-		size_t len;
+		int len;	/* libmnl's walk counts down an int */
 
 		n = mnl_socket_recvfrom(s->nl, buf, NFTSOCK_BUFLEN);
 		if (n < 0) {
@@ -241,9 +241,14 @@ static int batch_answers(struct nftsock *s, unsigned int expect)
 				break;
 			return -1;
 		}
-		len = (size_t)n;
-		for (nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, (int)len);
-		     nlh = mnl_nlmsg_next(nlh, (int *)&len)) {
+		if (!nl_datagram_ok(buf, (size_t)n)) {
+			errno = EPROTO;
+			return -1;
+		}
+		/* At most NFTSOCK_BUFLEN: it fits. */
+		len = (int)n;
+		for (nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
 				const struct nlmsgerr *e =
 					mnl_nlmsg_get_payload(nlh);

@@ -28,6 +28,8 @@ static void usage(FILE *f)
 		"  events        follow every reset as it happens\n"
 		"  metrics       Prometheus text exposition\n"
 		"  reload        reopen the events file, reread the config\n"
+		"  bans          addresses rstmond listed in its nft sets\n"
+		"  unban ADDR    lift one listing (root or rstmond's user)\n"
 		"\noptions:\n"
 		"  -s, --socket PATH   control socket (default "
 		RSTMON_DEFAULT_SOCKET ")\n"
@@ -122,6 +124,72 @@ fail:
 	return NULL;
 }
 
+/* Length of the printable UTF-8 character at s (NUL-terminated), or 0
+ * for a byte to escape: not UTF-8, or a C1 control (U+0080-U+009F). */
+static size_t utf8_printable(const unsigned char *s)
+{
+	unsigned int cp, n, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	cp = s[0] & (0x7fu >> n);	/* the lead byte's value bits */
+	/* A continuation byte is never NUL: no read past the end. */
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3fu);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff || cp < 0xa0)
+		return 0;
+	return n;
+}
+
+const char *ctl_safe(const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	static char ring[CTL_SAFE_SLOTS][1024];
+	static unsigned int next;
+	const unsigned char *p = (const unsigned char *)s;
+	char *buf;
+	size_t o = 0, n;
+
+	if (s == NULL)
+		return NULL;
+	buf = ring[next++ % CTL_SAFE_SLOTS];
+	/* The backslash stays as it is: unit names carry \x2d already, and
+	 * are shown as systemctl shows them. */
+	while (*p != '\0') {
+		n = *p >= 0x20 && *p < 0x7f ? 1 : utf8_printable(p);
+		if (o + (n ? n : 4) >= sizeof(ring[0]))
+			break;
+		if (n > 0) {
+			memcpy(buf + o, p, n);
+			o += n;
+			p += n;
+			continue;
+		}
+		buf[o++] = '\\';
+		buf[o++] = 'x';
+		buf[o++] = hex[*p >> 4];
+		buf[o++] = hex[*p & 15];
+		p++;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+const char *ctl_str(const json_t *obj, const char *key)
+{
+	return ctl_safe(json_string_value(json_object_get(obj, key)));
+}
+
 json_t *ctl_parse(const char *text)
 {
 	json_error_t e;
@@ -136,7 +204,7 @@ json_t *ctl_parse(const char *text)
 	err = json_object_get(root, "error");
 	if (json_is_string(err)) {
 		fprintf(stderr, "rstmonctl: rstmond says: %s\n",
-			json_string_value(err));
+			ctl_safe(json_string_value(err)));
 		json_decref(root);
 		return NULL;
 	}
@@ -353,6 +421,10 @@ int main(int argc, char **argv)
 		return ctl_metrics(&o);
 	if (strcmp(verb, "reload") == 0 && o.argc == 1)
 		return ctl_simple(&o, "reload");
+	if (strcmp(verb, "bans") == 0 && o.argc == 1)
+		return ctl_bans(&o);
+	if (strcmp(verb, "unban") == 0)
+		return ctl_unban(&o);
 	fprintf(stderr, "rstmonctl: unknown command or arguments: '%s' "
 		"(see rstmonctl --help)\n", verb);
 	return 2;

@@ -589,17 +589,20 @@ static int open_attrib(struct daemon *d, char *err, size_t errlen)
 }
 
 /*
- * A file rstmond creates as root but must reopen later as the -u user
- * (the events file, at a reload after rotation): given to that user.
+ * The events file, when rstmond created it as root and must reopen it
+ * later as the -u user (at a reload after rotation): given to that user.
+ * A file that was there already is left as it is: in a directory the
+ * user owns, it may be theirs to point anywhere.
  */
-static void give_to_user(const struct daemon *d, int fd)
+static void give_to_user(const struct daemon *d, const struct evsink *s)
 {
 	struct passwd *pw;
 
-	if (fd <= STDERR_FILENO || d->cfg.user[0] == '\0' || geteuid() != 0)
+	if (!s->created || s->fd <= STDERR_FILENO || d->cfg.user[0] == '\0' ||
+	    geteuid() != 0)
 		return;
 	pw = getpwnam(d->cfg.user);
-	if (pw != NULL && fchown(fd, pw->pw_uid, pw->pw_gid) < 0)
+	if (pw != NULL && fchown(s->fd, pw->pw_uid, pw->pw_gid) < 0)
 		log_warn("chown events file to %s", d->cfg.user);
 }
 
@@ -669,7 +672,7 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 		if (evsink_open(&d->sink, d->cfg.events_path, err, errlen) < 0)
 			return -1;
 		d->sink_ok = true;
-		give_to_user(d, d->sink.fd);
+		give_to_user(d, &d->sink);
 	}
 	if (open_netif(d, err, errlen) < 0)
 		return -1;
@@ -900,7 +903,7 @@ int main(int argc, char **argv)
 			do_reload(&d);
 	}
 	/* Take what is still queued before closing: nothing left behind. */
-	capture_drain(&d.cap, 1u << 20);
+	capture_drain_final(&d.cap, 1000);
 	log_info("exiting: %llu resets, %llu lost",
 		 (unsigned long long)d.events_total,
 		 (unsigned long long)daemon_lost_total(&d));

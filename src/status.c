@@ -191,6 +191,7 @@ static void cmd_status(struct control_client *cl, int argc, char **argv,
 	json_u64(j, "refused", d->ctl.refused);
 	json_u64(j, "followers", d->ctl.nfollowers);
 	json_u64(j, "followers_dropped", d->ctl.followers_dropped);
+	json_u64(j, "timed_out", d->ctl.timed_out);
 	json_obj_end(j);
 	json_obj_end(j);
 	json_raw(j, "\n", 1);
@@ -204,6 +205,10 @@ static void cmd_reload(struct control_client *cl, int argc, char **argv,
 
 	(void)argc;
 	(void)argv;
+	if (!control_client_may_change(cl)) {
+		control_reply_denied(cl, "reload");
+		return;
+	}
 	d->reload = true;
 	json_obj_begin(j, NULL);
 	json_bool(j, "reload", true);
@@ -228,5 +233,7 @@ const struct control_cmd daemon_cmds[] = {
 	{ "alerts", verb_alerts },
 	{ "metrics", verb_metrics },
 	{ "reload", cmd_reload },
+	{ "bans", verb_bans },
+	{ "unban", verb_unban },
 };
 const unsigned int daemon_ncmds = sizeof(daemon_cmds) / sizeof(daemon_cmds[0]);

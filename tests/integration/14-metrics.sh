@@ -1,8 +1,11 @@
 #!/bin/bash
 # Prometheus: `rstmonctl metrics`, `--metrics-listen` (GET /metrics, and
 # nothing else) and `--metrics-file` (atomic textfile) all parse with the
-# reference parser (python3-prometheus-client) and agree with status.
+# reference parser (python3-prometheus-client) and agree with status,
+# also when a process named with a stray byte, a quote, a backslash and
+# an escape is a top owner.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/alert-lib.sh"
 
 setup_netns
 load_rules
@@ -63,6 +66,36 @@ wait_until 10 current || fail "no current metrics file"
 $PY "$TOP/tests/tools/check_metrics.py" "$TMPD/rstmon.prom" "$TMPD/status.json" >&2 ||
 	fail "--metrics-file"
 [ -e "$TMPD/rstmon.prom.tmp" ] && fail "temporary file left behind"
+
+# A name any local user may choose, as rstmon_top_owner_resets{owner}: it
+# is not UTF-8, and one such label made the whole exposition unparseable.
+bg ip netns exec "$NS_B" $TRAFFIC serve $B4 9401 --seconds 55 >"$TMPD/sink.out"
+sink_up() { grep -q '^listening' "$TMPD/sink.out"; }
+wait_until 10 sink_up || fail "B's server did not listen"
+as_app $PY "$(for_uid "$TOP/tests/tools/named_abort.py")" $'q"\\\xff\e[1m' \
+	$B4 9401 --count 5 >"$TMPD/abort.out" || fail "named_abort failed"
+wait_until 10 caught_up 53 || fail "the aborts not seen"
+ctl status --json >"$TMPD/status.json"
+ctl metrics >"$TMPD/metrics.txt"
+http GET /metrics | tail -n +2 >"$TMPD/http-body.txt"
+for f in metrics http-body; do
+	$PY "$TOP/tests/tools/check_metrics.py" "$TMPD/$f.txt" "$TMPD/status.json" >&2 ||
+		fail "$f.txt with the hostile owner"
+	# Escaped, parsed back: quote and backslash as they are, the stray
+	# byte as U+FFFD, ESC as the text \x1b (never raw).
+	$PY - "$TMPD/$f.txt" <<'PYEOF' || fail "$f.txt: no such owner label"
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+want = 'q"\\\ufffd\\x1b[1m'
+for fam in text_string_to_metric_families(open(sys.argv[1]).read()):
+    for s in fam.samples:
+        if s.name == "rstmon_top_owner_resets" and \
+                s.labels["owner"].startswith(want) and s.value >= 1:
+            sys.exit(0)
+sys.exit(1)
+PYEOF
+done
+log "ok: the hostile owner's label parses"
 stop_daemon
 $PY "$TOP/tests/tools/check_metrics.py" "$TMPD/rstmon.prom" "$TMPD/status.json" >&2 ||
 	fail "the final metrics file"

@@ -9,7 +9,8 @@
 #  - no syslog (/dev/log not a socket) when daemonized: keeps running and
 #    logs to stderr;
 #  - SIGTERM in the middle of a flood: a clean exit (status 0), its table
-#    and socket removed, nothing left behind.
+#    and socket removed, nothing left behind; and in the middle of a flood
+#    it cannot keep up with, it exits while the flood still runs.
 . "$(dirname "$0")/lib.sh"
 
 setup_netns
@@ -73,6 +74,58 @@ back && fail "table inet rstmon left behind"
 [ -e "$SOCK" ] && fail "control socket left behind"
 grep -q "^rstmond: exiting: [0-9]* resets, 0 lost" "$DAEMON_LOG" || fail "exit line: $(tail -2 "$DAEMON_LOG")"
 log "ok: SIGTERM mid-flood: exit 0, table and socket removed"
+
+# --- SIGTERM during a flood it cannot keep up with ------------------------
+# A line per reset (-v -v) to a reader that takes about 1 MB/s: rstmond
+# handles some thousands of resets a second, the flood sends 40,000, and
+# its socket never empties.  A drain "until empty" at exit would last as
+# long as the flood; the bounded one exits while the flood still runs.
+# (No duration is asserted: only that order.)
+running() { [ -d "/proc/$1" ] && [ "$(awk '{ print $3 }' "/proc/$1/stat")" != Z ]; }
+mkfifo "$TMPD/slow"
+$PY - "$TMPD/slow" "$TMPD/slow.log" <<'PYEOF' &
+import os, sys, time
+end = time.monotonic() + 120
+fd = os.open(sys.argv[1], os.O_RDONLY)
+with open(sys.argv[2], "wb") as out:
+    while time.monotonic() < end:
+        b = os.read(fd, 4096)
+        if not b:
+            break
+        out.write(b)
+        time.sleep(0.004)
+PYEOF
+SLOW=$!
+BG_PIDS="$BG_PIDS $SLOW"
+ip netns exec "$NS_A" "$RSTMOND" -c /dev/null -f -v -v -g $GROUP -s "$SOCK" \
+	--budget 1 --rules "$TOP/rules/rstmon.nft" >/dev/null 2>"$TMPD/slow" &
+DAEMON_PID=$!
+wait_until 10 ctl status || fail "rstmond -v -v did not come up"
+ip netns exec "$NS_B" "$RSTGEN" -q --dst $A4 --src $B4 --dport 20000-20999 \
+	--flags S --count 2400000 --rate 40000 --duration 60 &
+GEN=$!
+BG_PIDS="$BG_PIDS $GEN"
+behind() { [ "$(status_get .capture.enobufs)" -ge 1 ]; }
+wait_until 20 behind || fail "the flood does not outrun rstmond -v -v"
+kill -TERM "$DAEMON_PID"
+exited() { ! running "$DAEMON_PID"; }
+wait_until 90 exited || fail "rstmond -v -v did not exit on SIGTERM"
+running "$GEN" || fail "rstmond exited only after the flood was over"
+log "ok: rstmond exited while the flood still ran"
+wait "$DAEMON_PID" || fail "rstmond exited with status $?"
+DAEMON_PID=
+kill "$GEN" 2>/dev/null
+wait "$GEN" 2>/dev/null || true
+reader_done() { ! running "$SLOW"; }
+wait_until 60 reader_done || fail "the slow reader did not finish"
+BG_PIDS=
+back && fail "table inet rstmon left behind"
+[ -e "$SOCK" ] && fail "control socket left behind"
+# What it left unread is declared lost, never silent (the flood outran
+# it: some was).
+tail -n 1 "$TMPD/slow.log" | grep -Eq '^rstmond: exiting: [0-9]+ resets, [1-9][0-9]* lost$' ||
+	fail "exit line: $(tail -n 1 "$TMPD/slow.log")"
+log "ok: $(tail -n 1 "$TMPD/slow.log")"
 
 # --- no syslog --------------------------------------------------------------
 load_rules

@@ -7,7 +7,9 @@
 #  - a real scanner that completed a handshake with A is dropped;
 #  - limits are per address: one loud listed address does not starve
 #    another;
-#  - an address added to the allowlist and reloaded is unlisted at once.
+#  - an address added to the allowlist and reloaded is unlisted at once;
+#  - `rstmonctl bans` lists what is listed; `rstmonctl unban ADDR` lifts a
+#    listing, for root, not for a member of the socket's group.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/alert-lib.sh"
 
@@ -39,6 +41,11 @@ b_counter() {
 }
 CONF=$TMPD/rstmond.conf
 printf 'ratelimit = yes\nratelimit-mode = drop\nalert-quiet = 3\nrate-warmup = 0\n' >"$CONF"
+# The socket's group (setgid directory) is the applications' uid 1234:
+# it may read, not unban.
+RUN=$TMPD/run
+install -d -o root -g $APP_UID -m 2750 "$RUN"
+SOCK=$RUN/rstmond.sock
 start_daemon -c "$CONF"
 
 # scan SRC FIRSTPORT: 20 SYNs from SRC (forged or not) to closed ports.
@@ -87,6 +94,29 @@ wait_until 10 settled || true
 # Its own burst of 5 is untouched by the other's 500 (one shared bucket
 # would have been empty).
 assert_eq "resets the quiet listed address received" 5 $(( $(b_counter quiet) - q0 ))
+
+# --- bans and unban ---------------------------------------------------------------
+ctl bans --json | jq -c '.[] | {remote, mode, alert}' >&2
+assert_eq "bans: the proven scanner" "drop port_scan" \
+	"$(ctl bans --json | jq -r '.[] | select(.remote == "'$B4'") | "\(.mode) \(.alert)"')"
+assert_eq "bans: the forged scanner" "rst port_scan" \
+	"$(ctl bans --json | jq -r '.[] | select(.remote == "'$FORGED'") | "\(.mode) \(.alert)"')"
+assert_eq "bans: the flood's victim" "rst syn_flood" \
+	"$(ctl bans --json | jq -r '.[] | select(.remote == "'$VICTIM'") | "\(.mode) \(.alert)"')"
+ctl bans | grep -q "^$FORGED " || fail "bans table: $(ctl bans)"
+CTL_APP=$(for_uid "$RSTMONCTL")
+rc=0
+as_app "$CTL_APP" -s "$SOCK" unban $QUIET >"$TMPD/unban.out" 2>&1 || rc=$?
+assert_eq "unban by uid $APP_UID: exit status" 1 $rc
+grep -q "unban: permission denied" "$TMPD/unban.out" ||
+	fail "unban by uid $APP_UID: $(cat "$TMPD/unban.out")"
+set_has ratelimit4 $QUIET || fail "$QUIET unlisted by a refused unban"
+assert_eq "unban by root" "rstmond: $QUIET unlisted" "$(ctl unban $QUIET)"
+set_has ratelimit4 $QUIET && fail "$QUIET still in ratelimit4 after unban"
+assert_eq "unban of what is not listed" "rstmond: 192.0.2.1 was not listed" \
+	"$(ctl unban 192.0.2.1)"
+rc=0; ctl unban nonsense >/dev/null 2>&1 || rc=$?
+assert_eq "unban of a non-address: exit status" 1 $rc
 
 # --- allowlisted and reloaded: unlisted at once ---------------------------------
 printf 'allow = %s\n' $B4 >>"$CONF"

@@ -35,6 +35,10 @@ int main(void)
 	srunner_add_suite(sr, tracefmt_suite());
 	srunner_add_suite(sr, privproto_suite());
 	srunner_add_suite(sr, proven_suite());
+	srunner_add_suite(sr, evsink_suite());
+	srunner_add_suite(sr, hostile_suite());
+	srunner_add_suite(sr, capture_suite());
+	srunner_add_suite(sr, control_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
