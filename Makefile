@@ -54,7 +54,8 @@ CORE_OBJS := src/log.o src/json.o src/packet.o src/seqtrack.o \
 	src/credits.o src/classify.o src/inventory.o src/tcp_states.o \
 	src/stats.o src/topk.o src/hll.o src/detect.o src/detectors.o \
 	src/ratelimit.o src/allowlist.o src/banlist.o src/hookargs.o \
-	src/proven.o src/privproto.o
+	src/proven.o src/privproto.o src/attribrules.o src/nlattr.o \
+	src/clock.o
 DAEMON_OBJS := $(CORE_OBJS) src/capture.o src/nftsock.o src/ruleset.o \
 	src/loop.o src/control.o src/privdrop.o src/status.o src/trace.o \
 	src/procscan.o src/sockdiag.o src/attrib.o src/kcounters.o \

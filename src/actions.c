@@ -500,7 +500,7 @@ void actions_alert(struct daemon *d, enum alert_change ch,
 		   const struct alert *al)
 {
 	struct actions *a = &d->act;
-	int64_t wall = (int64_t)time(NULL);
+	int64_t wall = d->now_wall;
 	bool acted = false;
 
 	if (a->ratelimit && ch != ALERT_CLEARED && a->bans_ok &&
@@ -633,7 +633,7 @@ static void watch_nft(struct daemon *d)
 static void flood_targets(struct daemon *d)
 {
 	const struct alert *list[256];
-	int64_t wall = (int64_t)time(NULL);
+	int64_t wall = d->now_wall;
 	bool acted = false;
 	int n, i;
 

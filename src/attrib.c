@@ -6,7 +6,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "clock.h"
 #include "attrib.h"
+#include "attribrules.h"
 #include "pidinfo.h"
 #include "procnet.h"
 #include "proven.h"
@@ -68,6 +70,7 @@ struct attrib {
 	uint64_t rate_count;
 	int64_t wall;
 	uint64_t inline_ms;	/* last /proc walk made for an event */
+	uint64_t now_ms;	/* the batch's wakeup time */
 	uint16_t ephemeral_lo;	/* ip_local_port_range: client ports */
 	/* Ports a lookup found closed (no socket, no listener), until when
 	 * (monotonic seconds): a stray-segment flood costs one lookup per
@@ -202,14 +205,6 @@ const char *attrib_trace_state(const struct attrib *a)
 	return a->tr_paused ? "paused" : "on";
 }
 
-static uint64_t coarse_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static void trace_add(const struct trace_record *r, void *arg)
 {
 	struct attrib *a = arg;
@@ -232,7 +227,7 @@ static bool record_ours(struct attrib *a, const struct trace_record *r)
 		return true;
 	if (trace_task_netns(&a->tr, r->tid, &ino))
 		return ino == a->tn.ino;
-	switch (tasknet_check(&a->tn, "/proc", r->tid, coarse_ms())) {
+	switch (tasknet_check(&a->tn, "/proc", r->tid, a->now_ms)) {
 	case TASKNET_FOREIGN:
 		return false;
 	case TASKNET_UNKNOWN:
@@ -296,23 +291,6 @@ static void on_listener(const struct sockinfo *si, void *arg)
 		listener_owner(d->a, l);
 }
 
-/* States a connection reaches only through a completed handshake. */
-static bool synchronized(int state)
-{
-	switch (state) {
-	case TCPS_ESTABLISHED:
-	case TCPS_FIN_WAIT1:
-	case TCPS_FIN_WAIT2:
-	case TCPS_TIME_WAIT:
-	case TCPS_CLOSE_WAIT:
-	case TCPS_LAST_ACK:
-	case TCPS_CLOSING:
-		return true;
-	default:
-		return false;
-	}
-}
-
 static void on_conn(const struct sockinfo *si, void *arg)
 {
 	struct dump_arg *d = arg;
@@ -323,7 +301,7 @@ static void on_conn(const struct sockinfo *si, void *arg)
 	/* New since the last listing (the first listing finds what was
 	 * there before: no proof of anything recent). */
 	if (c != NULL && c->first_ms == d->now_ms &&
-	    d->a->inv->conn_gen > 0 && synchronized(si->state))
+	    d->a->inv->conn_gen > 0 && attrib_synchronized(si->state))
 		proven_see(d->a->proven, c->family, c->remote, d->now_ms);
 	/* Resolve the process while the socket is alive: once it sends
 	 * its reset, the inode is gone from /proc. */
@@ -407,25 +385,6 @@ void attrib_tick(struct attrib *a, uint64_t now_ms, int64_t wall)
 
 /* --- evidence --------------------------------------------------------- */
 
-static enum lookup_result lookup_kind(const struct sockinfo *si)
-{
-	switch (si->state) {
-	case TCPS_LISTEN:
-		return LOOKUP_LISTEN;
-	case TCPS_SYN_RECV:
-	case TCPS_NEW_SYN_RECV:
-		return LOOKUP_SYN_RECV;
-	case TCPS_SYN_SENT:
-		return LOOKUP_SYN_SENT;
-	case TCPS_TIME_WAIT:
-		return LOOKUP_TIMEWAIT;
-	default:
-		/* FIN_WAIT2 is also the substate of a timewait sock. */
-		return si->inode == 0 && si->state == TCPS_FIN_WAIT2 ?
-			       LOOKUP_TIMEWAIT : LOOKUP_LIVE;
-	}
-}
-
 /*
  * Exact lookup of the reset's tuple.  What it finds also teaches the
  * inventory: a listener younger than the last listing (the kernel's
@@ -450,7 +409,7 @@ static void lookup(struct attrib *a, const struct rst_event *ev,
 				(uint32_t)(now_ms / 1000 + 1);
 		return;
 	}
-	e->lookup = lookup_kind(&x->si);
+	e->lookup = attrib_lookup_kind(x->si.state, x->si.inode);
 	if (e->lookup != LOOKUP_LISTEN) {
 		x->si_ok = true;
 		return;
@@ -465,38 +424,23 @@ static void lookup(struct attrib *a, const struct rst_event *ev,
 	}
 }
 
-/*
- * Is an exact lookup of this reset's tuple worth a system call?
- *
- * For the cause (when the kernel gave no reason): only a reply to an
- * ACKed segment can meet a socket still alive on its tuple (a firewall's
- * reject of a live flow, a SYN_SENT refusing a bad SYN-ACK).  Answers to
- * SYNs and active resets never do, nor does a listener's own reply.
- *
- * For the owner: a socket still alive (SYN_SENT), or a listener younger
- * than the last listing — the kernel's listener fallback — on a port
- * that may be a server's (below the ephemeral range, or a reply to an
- * ACKed segment).
- *
- * Ports a lookup found closed are remembered for a second, so floods stay
- * nearly free of system calls.
- */
-static bool lookup_wanted(struct attrib *a, const struct rst_event *ev,
+/* attrib_lookup_wanted()'s question about this reset. */
+static bool lookup_wanted(const struct attrib *a, const struct rst_event *ev,
 			  const struct evctx *x, uint64_t now_ms)
 {
-	const struct evidence *e = &x->e;
-	bool rst_alone = !(ev->tcp_flags & TCPF_ACK);
-	bool open = a->closed_until[ev->lport] < now_ms / 1000;
+	const struct lookup_question q = {
+		.tcp_flags = ev->tcp_flags,
+		.seq = ev->seq,
+		.lport = ev->lport,
+		.has_uid = ev->has_uid,
+		.kreason = x->e.kreason,
+		.listener = x->e.listener,
+		.recent_conn = x->c != NULL,
+		.port_open = a->closed_until[ev->lport] < now_ms / 1000,
+		.ephemeral_lo = a->ephemeral_lo,
+	};
 
-	if (rst_alone && e->kreason == KREASON_NONE &&
-	    !(ev->has_uid && e->listener) &&
-	    (e->listener || e->recent_conn || open))
-		return true;
-	if (e->listener || x->c != NULL || !open)
-		return false;
-	if (rst_alone)
-		return true;
-	return ev->seq != 0 && ev->lport < a->ephemeral_lo;
+	return attrib_lookup_wanted(&q);
 }
 
 static void gather(struct attrib *a, const struct rst_event *ev,
@@ -536,16 +480,6 @@ static void gather(struct attrib *a, const struct rst_event *ev,
 	if (want && a->sd_ok)
 		lookup(a, ev, x, now_ms, lookups);
 	x->rank = classify_firewall_rank(e);
-}
-
-static bool needs_credits(const struct evidence *e)
-{
-	if (e->kreason != KREASON_NONE)
-		return false;
-	if ((e->tcp_flags & TCPF_ACK) && e->seq != 0)
-		return true;
-	return !(e->tcp_flags & TCPF_ACK) &&
-	       (e->has_uid || e->listener || e->recent_conn);
 }
 
 /*
@@ -620,132 +554,83 @@ static void listener_resolve(struct attrib *a, struct listener *l,
 	}
 }
 
-static void set_owner(struct attribution *at, const struct proc_owner *o)
+/* --- what attrib_owner() asks ------------------------------------------- */
+
+static bool src_socket_owner(void *arg, uint64_t inode, struct proc_owner *o)
 {
-	at->owner = *o;
-	at->has_pid = true;
-	at->has_owner = true;
-}
+	struct attrib *a = arg;
 
-static void resolve_owner(struct attrib *a, const struct rst_event *ev,
-			  struct evctx *x, struct attribution *at,
-			  uint64_t now_ms)
-{
-	struct proc_owner o;
-	struct listener *l = x->l;
-	uint64_t inode = 0;
-
-	/* The actor: the task that made the kernel send it.  It may be
-	 * gone already; the kernel's COMM records still name it. */
-	if (x->has_tr && x->tr.in_task && x->tr.pid != 0) {
-		const char *name = trace_comm(&a->tr, x->tr.pid);
-
-		at->has_actor = true;
-		at->actor_pid = x->tr.pid;
-		if (pidinfo_get(&a->pids, a->ps, x->tr.pid, now_ms, &o))
-			name = o.comm;
-		if (name != NULL)
-			snprintf(at->actor_comm, sizeof(at->actor_comm), "%s",
-				 name);
-	}
-	if (at->cause == CAUSE_CLOSED_PORT) {
-		struct listener *gl = inventory_listener(
-			a->inv, ev->family, ev->local, ev->lport, false);
-
-		if (gl != NULL && !gl->alive && gl->has_owner) {
-			at->has_last_owner = true;
-			at->last = gl->owner;
-			at->last_uid = gl->uid;
-			at->last_seen = gl->gone_wall;
-			at->last_gone_ms = gl->gone_ms;
-		}
-		return;
-	}
-	if (at->cause == CAUSE_FIREWALL)
-		return;
-
-	/* The socket itself: alive at lookup, or seen by a dump. */
-	if (x->si_ok) {
-		inode = x->si.inode;
-		at->state = x->si.state;
-		if (x->si.inode != 0) {
-			at->uid = x->si.uid;
-			at->has_uid = true;
-		}
-	} else if (x->c != NULL) {
-		inode = x->c->inode;
-		at->state = x->c->state;
-		if (x->c->inode != 0) {
-			at->uid = x->c->uid;
-			at->has_uid = true;
-		}
-	}
-	if (owner_of(a, inode, now_ms, &o)) {
-		procscan_fill_cgroup(a->ps, &o);
-		set_owner(at, &o);
-	}
-	/* NFLOG's uid is the sending socket's, exactly. */
-	if (ev->has_uid) {
-		at->uid = ev->uid;
-		at->has_uid = true;
-	}
-	/* An abort made by its owner in process context: the actor. */
-	if (!at->has_pid && at->has_actor && ev->has_uid &&
-	    pidinfo_get(&a->pids, a->ps, at->actor_pid, now_ms, &o) &&
-	    o.uid == ev->uid)
-		set_owner(at, &o);
-	/* An abort by its owner that exited since: the kernel's COMM
-	 * records still name it (the uid says it is the socket's). */
-	if (!at->has_pid && at->has_actor && at->actor_comm[0] &&
-	    ev->has_uid && at->cause != CAUSE_CLOSED_PORT) {
-		memset(&o, 0, sizeof(o));
-		o.pid = at->actor_pid;
-		memcpy(o.comm, at->actor_comm, sizeof(o.comm));
-		o.uid = ev->uid;
-		set_owner(at, &o);
-	}
-	/* The actor that exited: it is the owner we found, name it so. */
-	if (at->has_actor && at->actor_comm[0] == '\0' && at->has_pid &&
-	    at->owner.pid == at->actor_pid)
-		memcpy(at->actor_comm, at->owner.comm, sizeof(at->actor_comm));
-	/* Server side: the port's listener speaks for the service. */
-	if (l == NULL && at->cause == CAUSE_LISTENER_CLOSED)
-		l = inventory_listener(a->inv, ev->family, ev->local,
-				       ev->lport, false);
-	if (!at->has_pid && l != NULL && (!ev->has_uid || ev->uid == l->uid)) {
-		listener_resolve(a, l, now_ms);
-		if (l->has_owner)
-			set_owner(at, &l->owner);
-		if (!at->has_uid) {
-			at->uid = l->uid;
-			at->has_uid = true;
-		}
-		if (at->state == 0)
-			at->state = TCPS_LISTEN;
-	}
-	if (at->has_uid) {
-		at->has_owner = true;
-		at->user = users_name(&a->users, at->uid, now_ms);
-	}
-}
-
-/* Causes after which the connection's socket is gone: no orphan, no
- * timewait sock is left to answer its next segment. */
-static bool ends_connection(enum cause c)
-{
-	switch (c) {
-	case CAUSE_APP_ABORT:
-	case CAUSE_UNREAD_CLOSE:
-	case CAUSE_DATA_AFTER_CLOSE:
-	case CAUSE_TIME_WAIT:
-	case CAUSE_FIN_WAIT_ABORT:
-	case CAUSE_MEMORY_ABORT:
-	case CAUSE_KEEPALIVE_TIMEOUT:
-	case CAUSE_LISTENER_CLOSED:
-		return true;
-	default:
+	if (!owner_of(a, inode, a->now_ms, o))
 		return false;
+	procscan_fill_cgroup(a->ps, o);
+	return true;
+}
+
+static bool src_process(void *arg, uint32_t pid, struct proc_owner *o)
+{
+	struct attrib *a = arg;
+
+	return pidinfo_get(&a->pids, a->ps, pid, a->now_ms, o);
+}
+
+static const char *src_comm(void *arg, uint32_t pid)
+{
+	struct attrib *a = arg;
+
+	return a->tr_ok ? trace_comm(&a->tr, pid) : NULL;
+}
+
+static bool src_listener_owner(void *arg, struct listener *l)
+{
+	struct attrib *a = arg;
+
+	listener_resolve(a, l, a->now_ms);
+	return l->has_owner;
+}
+
+static const char *src_user_name(void *arg, uint32_t uid)
+{
+	struct attrib *a = arg;
+
+	return users_name(&a->users, uid, a->now_ms);
+}
+
+/* The facts attrib_owner() decides from. */
+static void resolve_owner(struct attrib *a, const struct rst_event *ev,
+			  struct evctx *x, struct attribution *at)
+{
+	const struct owner_sources src = {
+		a, src_socket_owner, src_process, src_comm,
+		src_listener_owner, src_user_name,
+	};
+	struct owner_facts f = {
+		.cause = at->cause,
+		.has_uid = ev->has_uid,
+		.uid = ev->uid,
+		.has_actor = x->has_tr && x->tr.in_task && x->tr.pid != 0,
+		.actor_pid = x->tr.pid,
+		.listener = x->l,
+	};
+
+	if (x->si_ok) {
+		f.has_socket = true;
+		f.sock_state = x->si.state;
+		f.sock_inode = x->si.inode;
+		f.sock_uid = x->si.uid;
+	} else if (x->c != NULL) {
+		f.has_socket = true;
+		f.sock_state = x->c->state;
+		f.sock_inode = x->c->inode;
+		f.sock_uid = x->c->uid;
 	}
+	if (at->cause == CAUSE_CLOSED_PORT)
+		f.last = inventory_listener(a->inv, ev->family, ev->local,
+					    ev->lport, false);
+	/* A closing listener's children: the listener is gone already. */
+	if (f.listener == NULL && at->cause == CAUSE_LISTENER_CLOSED)
+		f.listener = inventory_listener(a->inv, ev->family, ev->local,
+						ev->lport, false);
+	attrib_owner(&f, &src, at);
 }
 
 void attrib_batch(struct attrib *a, const struct rst_event *evs,
@@ -757,6 +642,7 @@ void attrib_batch(struct attrib *a, const struct rst_event *evs,
 
 	if (n > ATTRIB_BATCH)
 		n = ATTRIB_BATCH;
+	a->now_ms = now_ms;
 	a->rate_count += n;
 	/* Over the limit within this second: pause now rather than at the
 	 * next tick, or a storm's first second costs a record per reset. */
@@ -772,7 +658,7 @@ void attrib_batch(struct attrib *a, const struct rst_event *evs,
 	credits_expire(&a->cr, now_ms);
 	for (i = 0; i < n; i++) {
 		gather(a, &evs[i], &a->ctx[i], now_ms, &lookups);
-		ext = ext || needs_credits(&a->ctx[i].e);
+		ext = ext || attrib_needs_credits(&a->ctx[i].e);
 	}
 	if (ext && a->kc_ok && kcounters_credit(&a->kc, &a->cr, now_ms) == 0)
 		a->st.counter_reads++;
@@ -796,8 +682,8 @@ void attrib_batch(struct attrib *a, const struct rst_event *evs,
 			at.backlog = x->l->backlog;
 			at.queue = x->l->queue;
 		}
-		resolve_owner(a, &evs[i], x, &at, now_ms);
-		if (x->c != NULL && ends_connection(at.cause))
+		resolve_owner(a, &evs[i], x, &at);
+		if (x->c != NULL && attrib_ends_connection(at.cause))
 			inventory_conn_reset(a->inv, x->c);
 		fn(&evs[i], &at, arg);
 	}

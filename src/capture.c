@@ -13,6 +13,7 @@
 #include <linux/netfilter/nfnetlink_log.h>
 #include <libnetfilter_log/libnetfilter_log.h>
 
+#include "clock.h"
 #include "capture.h"
 #include "nlcheck.h"
 
@@ -316,14 +317,6 @@ int capture_fd(const struct capture *c)
 	return mnl_socket_get_fd(c->nl);
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec m;
-
-	clock_gettime(CLOCK_MONOTONIC, &m);
-	return (uint64_t)m.tv_sec * 1000000000u + (uint64_t)m.tv_nsec;
-}
-
 /*
  * Up to budget datagrams, until the socket is empty or the monotonic
  * clock passes until_ns (checked per datagram: at most one more).
@@ -380,7 +373,7 @@ static int drain(struct capture *c, unsigned int budget, uint64_t until_ns)
 int capture_drain(struct capture *c, unsigned int budget)
 {
 	return drain(c, budget,
-		     mono_ns() + (uint64_t)CAPTURE_DRAIN_MAX_MS * 1000000u);
+		     clock_mono_ns() + (uint64_t)CAPTURE_DRAIN_MAX_MS * 1000000u);
 }
 
 uint64_t capture_skim(struct capture *c, const void *buf, size_t len)
@@ -417,7 +410,7 @@ uint64_t capture_skim(struct capture *c, const void *buf, size_t len)
 
 int capture_drain_final(struct capture *c, unsigned int max_ms)
 {
-	uint64_t end = mono_ns() + (uint64_t)max_ms * 1000000u;
+	uint64_t end = clock_mono_ns() + (uint64_t)max_ms * 1000000u;
 	uint64_t skim_end = end + (uint64_t)max_ms * 250000u;
 	int got = 0, n;
 	ssize_t r;
@@ -428,10 +421,10 @@ int capture_drain_final(struct capture *c, unsigned int max_ms)
 		if (n < 0)
 			return -1;
 		got += n;
-	} while (n > 0 && mono_ns() < end);
+	} while (n > 0 && clock_mono_ns() < end);
 	if (n == 0)
 		return got;	/* empty: nothing left behind */
-	while (mono_ns() < skim_end) {
+	while (clock_mono_ns() < skim_end) {
 		r = mnl_socket_recvfrom(c->nl, c->buf, c->buflen);
 		if (r >= 0) {
 			capture_skim(c, c->buf, (size_t)r);

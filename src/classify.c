@@ -1,7 +1,7 @@
 /* classify: pure — evidence about one reset -> one cause of the taxonomy. */
 #include "classify.h"
 #include "packet.h"
-#include "sockdiag.h"
+#include "tcp_states.h"
 
 static bool answers_syn(const struct evidence *e)
 {

@@ -12,6 +12,7 @@
 
 #include "events.h"
 #include "json.h"
+#include "tcp_states.h"
 
 /*
  * The event line is written by hand into a buffer sized for the worst

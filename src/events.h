@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "attrib.h"
+#include "attribution.h"
 #include "packet.h"
 
 /* What is known about an event beyond the packet itself. */

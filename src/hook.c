@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "hook.h"
 #include "log.h"
 
@@ -94,14 +95,6 @@ static void hlog(struct hooks *h, uint64_t now_ms, bool warn,
 		log_info("%s", line);
 }
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 unsigned int hooks_running(const struct hooks *h)
 {
 	unsigned int i, n = 0;
@@ -116,7 +109,7 @@ unsigned int hooks_running(const struct hooks *h)
 
 static void flush_line(struct hook_child *c)
 {
-	uint64_t now = mono_ms();
+	uint64_t now = clock_mono_ms();
 
 	if (c->linelen == 0)
 		return;
@@ -135,7 +128,7 @@ static void close_err(struct hook_child *c)
 {
 	flush_line(c);
 	if (c->err_dropped > 0)
-		hlog(c->owner, mono_ms(), true,
+		hlog(c->owner, clock_mono_ms(), true,
 		     "action=hook pid=%d stderr_truncated bytes=%llu",
 		     (int)c->pid, (unsigned long long)c->err_dropped);
 	loop_del(c->owner->loop, &c->errw);
@@ -491,7 +484,7 @@ void hooks_tick(struct hooks *h, uint64_t now_ms)
 
 void hooks_fini(struct hooks *h, unsigned int wait_ms)
 {
-	uint64_t until = mono_ms() + wait_ms;
+	uint64_t until = clock_mono_ms() + wait_ms;
 	bool left;
 	int i;
 
@@ -502,13 +495,13 @@ void hooks_fini(struct hooks *h, unsigned int wait_ms)
 			kill(-h->child[i].pid, SIGTERM);
 	do {
 		left = false;
-		hooks_reap(h, mono_ms());
+		hooks_reap(h, clock_mono_ms());
 		for (i = 0; i < HOOK_RUNNING_MAX; i++)
 			if (h->child[i].pid > 0 && !h->child[i].exited)
 				left = true;
 		if (left)
 			usleep(10000);
-	} while (left && mono_ms() < until);
+	} while (left && clock_mono_ms() < until);
 	for (i = 0; i < HOOK_RUNNING_MAX; i++) {
 		struct hook_child *c = &h->child[i];
 
@@ -518,7 +511,7 @@ void hooks_fini(struct hooks *h, unsigned int wait_ms)
 		kill(-c->pid, SIGKILL);
 		if (!c->exited && waitpid(c->pid, &c->status, 0) == c->pid) {
 			c->exited = true;
-			log_exit(h, c, mono_ms());
+			log_exit(h, c, clock_mono_ms());
 		}
 		if (c->errw.fd >= 0) {
 			loop_del(h->loop, &c->errw);

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "httpd.h"
 
 struct httpd_client {
@@ -23,14 +24,6 @@ struct httpd_client {
 	uint64_t since_ms;
 	LIST_ENTRY(httpd_client) link;
 };
-
-static uint64_t mono_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
-}
 
 int httpd_listen(const char *spec, char *err, size_t errlen)
 {
@@ -259,7 +252,7 @@ static void listen_cb(struct watcher *w, uint32_t revents)
 		return;
 	}
 	c->h = h;
-	c->since_ms = mono_ms();
+	c->since_ms = h->loop->now_ms;
 	json_init(&c->out, 64u << 20);
 	c->w.fd = fd;
 	c->w.cb = client_cb;

@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "procscan.h"
-#include "sockdiag.h"
+#include "owner.h"
+#include "sockinfo.h"
 
 #define INV_LISTENERS 2048
 #define INV_CONNS 16384		/* power of two */

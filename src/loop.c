@@ -3,6 +3,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "loop.h"
 
 #define LOOP_MAX_EVENTS 64
@@ -67,6 +68,8 @@ int loop_run_once(struct loop *l, int timeout_ms)
 	n = epoll_wait(l->epfd, evs, LOOP_MAX_EVENTS, timeout_ms);
 	if (n < 0)
 		return errno == EINTR ? 0 : -1;
+	l->now_ms = clock_mono_ms();
+	l->now_wall = clock_wall();
 	if (l->on_wake)
 		l->on_wake(l->wake_arg);
 	for (i = 0; i < n; i++) {

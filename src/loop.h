@@ -27,8 +27,11 @@ struct watcher {
 struct loop {
 	int epfd;
 	SLIST_HEAD(, watcher) dead;
-	/* Called once per wakeup before dispatching: one clock reading
-	 * shared by every callback of that wakeup. */
+	/* One clock reading per wakeup, shared by every callback of that
+	 * wakeup (clock.h): monotonic ms, and epoch seconds for people. */
+	uint64_t now_ms;
+	int64_t now_wall;
+	/* Called once per wakeup, after the clock, before dispatching. */
 	void (*on_wake)(void *arg);
 	void *wake_arg;
 };

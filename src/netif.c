@@ -5,12 +5,12 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 
 #include "hash.h"
 #include "netif.h"
+#include "nlattr.h"
 
 #define NIL 0xffffu
 
@@ -222,17 +222,6 @@ static int link_set(struct netif *n, uint32_t ifindex, const char *name,
 
 /* --- messages --------------------------------------------------------- */
 
-static int attr_cb(const struct nlattr *a, void *data)
-{
-	const struct nlattr **tb = data;
-	uint16_t type = mnl_attr_get_type(a);
-
-	/* IFLA_MAX > IFA_MAX: one table serves both kinds. */
-	if (mnl_attr_type_valid(a, IFLA_MAX) > 0)
-		tb[type] = a;
-	return MNL_CB_OK;
-}
-
 static int apply_link(struct netif *n, const struct nlmsghdr *nlh,
 		      uint64_t now_ms)
 {
@@ -241,16 +230,15 @@ static int apply_link(struct netif *n, const struct nlmsghdr *nlh,
 	const char *name = NULL;
 	uint16_t len;
 
-	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*ifi))
+	if (nlattr_parse(nlh, sizeof(*ifi), tb, IFLA_MAX) < 0)
 		return -1;
-	ifi = mnl_nlmsg_get_payload(nlh);
-	if (ifi->ifi_index <= 0 ||
-	    mnl_attr_parse(nlh, sizeof(*ifi), attr_cb, tb) < 0)
+	ifi = nlattr_msg_payload(nlh);
+	if (ifi->ifi_index <= 0)
 		return -1;
 	if (tb[IFLA_IFNAME] != NULL) {
 		/* A NUL-terminated name that fits IF_NAMESIZE. */
-		len = mnl_attr_get_payload_len(tb[IFLA_IFNAME]);
-		name = mnl_attr_get_str(tb[IFLA_IFNAME]);
+		len = (uint16_t)nlattr_len(tb[IFLA_IFNAME]);
+		name = nlattr_payload(tb[IFLA_IFNAME]);
 		if (len == 0 || len > IF_NAMESIZE || name[len - 1] != '\0')
 			return -1;
 	}
@@ -261,25 +249,22 @@ static int apply_link(struct netif *n, const struct nlmsghdr *nlh,
 static int apply_addr(struct netif *n, const struct nlmsghdr *nlh,
 		      uint64_t now_ms)
 {
-	const struct nlattr *tb[IFLA_MAX + 1] = { NULL };
+	const struct nlattr *tb[IFA_MAX + 1] = { NULL };
 	const struct ifaddrmsg *ifa;
 	const struct nlattr *at;
 	uint8_t a[16] = { 0 };
 
-	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*ifa))
+	if (nlattr_parse(nlh, sizeof(*ifa), tb, IFA_MAX) < 0)
 		return -1;
-	ifa = mnl_nlmsg_get_payload(nlh);
+	ifa = nlattr_msg_payload(nlh);
 	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
 		return 0;
-	if (mnl_attr_parse(nlh, sizeof(*ifa), attr_cb, tb) < 0)
-		return -1;
 	/* IFA_LOCAL is ours; IFA_ADDRESS is the peer's on a point-to-point
 	 * link (a VPN's tun), ours otherwise. */
 	at = tb[IFA_LOCAL] != NULL ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
-	if (at == NULL ||
-	    mnl_attr_get_payload_len(at) != alen(ifa->ifa_family))
+	if (at == NULL || nlattr_len(at) != alen(ifa->ifa_family))
 		return -1;
-	memcpy(a, mnl_attr_get_payload(at), alen(ifa->ifa_family));
+	memcpy(a, nlattr_payload(at), alen(ifa->ifa_family));
 	return addr_set(n, ifa->ifa_family, a, ifa->ifa_index,
 			nlh->nlmsg_type == RTM_NEWADDR, now_ms);
 }

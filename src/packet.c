@@ -5,11 +5,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_log.h>
-#include <libnetfilter_log/libnetfilter_log.h>
 
+#include "nlattr.h"
 #include "packet.h"
 
 #define IPV4_MIN_HDR 20
@@ -141,7 +140,7 @@ enum packet_result packet_parse_ip(const uint8_t *p, size_t len,
 
 static uint32_t attr_be32(const struct nlattr *a)
 {
-	return ntohl(mnl_attr_get_u32(a));
+	return nlattr_be32(a);
 }
 
 /*
@@ -175,10 +174,10 @@ _Static_assert(NFULA_MAX < PACKET_NFULA_SLOTS,
 int packet_nflog_attrs(const struct nlmsghdr *nlh,
 		       const struct nlattr *attr[PACKET_NFULA_SLOTS])
 {
-	const uint8_t *p = (const uint8_t *)nlh + MNL_NLMSG_HDRLEN +
-			   MNL_ALIGN(sizeof(struct nfgenmsg));
+	const uint8_t *p = (const uint8_t *)nlh + NLMSG_HDRLEN +
+			   NLMSG_ALIGN(sizeof(struct nfgenmsg));
 	/* The aligned end, as libmnl's walk (see packet.h). */
-	const uint8_t *end = (const uint8_t *)nlh + MNL_ALIGN(nlh->nlmsg_len);
+	const uint8_t *end = (const uint8_t *)nlh + NLMSG_ALIGN(nlh->nlmsg_len);
 
 	while (end - p >= (ptrdiff_t)sizeof(struct nlattr)) {
 		const struct nlattr *a = (const struct nlattr *)p;
@@ -199,7 +198,7 @@ int packet_nflog_attrs(const struct nlmsghdr *nlh,
 				return -1;
 			attr[type] = a;
 		}
-		p += MNL_ALIGN(a->nla_len);
+		p += NLA_ALIGN(a->nla_len);
 	}
 	return 0;
 }
@@ -218,9 +217,9 @@ enum packet_result packet_parse_nflog(const struct nlmsghdr *nlh,
 	memset(ev, 0, sizeof(*ev));
 	ev->mono_ns = now_mono_ns;
 	ev->ts = *now;
-	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(struct nfgenmsg))
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(struct nfgenmsg))
 		return PACKET_E_MSG;
-	nfg = mnl_nlmsg_get_payload(nlh);
+	nfg = nlattr_msg_payload(nlh);
 	family = nfg->nfgen_family;
 	if (packet_nflog_attrs(nlh, attr) < 0)
 		return PACKET_E_MSG;
@@ -232,9 +231,9 @@ enum packet_result packet_parse_nflog(const struct nlmsghdr *nlh,
 		ev->has_seq = true;
 	}
 	if ((a = attr[NFULA_PACKET_HDR]) != NULL &&
-	    mnl_attr_get_payload_len(a) >= sizeof(struct nfulnl_msg_packet_hdr))
+	    nlattr_len(a) >= sizeof(struct nfulnl_msg_packet_hdr))
 		ev->hook = ((const struct nfulnl_msg_packet_hdr *)
-				    mnl_attr_get_payload(a))->hook;
+				    nlattr_payload(a))->hook;
 	if ((a = attr[NFULA_IFINDEX_OUTDEV]) != NULL)
 		ev->oif = attr_be32(a);
 	if ((a = attr[NFULA_UID]) != NULL) {
@@ -250,7 +249,7 @@ enum packet_result packet_parse_nflog(const struct nlmsghdr *nlh,
 		struct nfulnl_msg_packet_timestamp t;
 
 		/* Copied out: an attribute is only 4-byte aligned. */
-		memcpy(&t, mnl_attr_get_payload(a), sizeof(t));
+		memcpy(&t, nlattr_payload(a), sizeof(t));
 		ev->ts.tv_sec = (time_t)be64toh(t.sec);
 		ev->ts.tv_nsec = (long)(be64toh(t.usec) % 1000000) * 1000;
 		ev->has_kernel_ts = true;
@@ -259,8 +258,7 @@ enum packet_result packet_parse_nflog(const struct nlmsghdr *nlh,
 	a = attr[NFULA_PAYLOAD];
 	if (a == NULL)
 		return PACKET_E_NOPAYLOAD;
-	r = packet_parse_ip(mnl_attr_get_payload(a),
-			    mnl_attr_get_payload_len(a), ev);
+	r = packet_parse_ip(nlattr_payload(a), nlattr_len(a), ev);
 	if (r != PACKET_OK)
 		return r;
 	/* In an inet table nfgen_family is the packet's own family. */

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "daemon.h"
 #include "log.h"
 #include "metrics.h"
@@ -29,14 +30,6 @@
 #define FOLLOWER_BACKLOG (4u << 20)
 /* Tries to bind at a moment when the rule's counter is still. */
 #define BIND_ATTEMPTS 5
-
-static uint64_t mono_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
-}
 
 /* Append s, at most max bytes of it, to buf at *n; the caller's sizes
  * keep it within buf.  (snprintf here cost more than the statistics.) */
@@ -281,8 +274,8 @@ static void timer_cb(struct watcher *w, uint32_t revents)
 		d->reconciled_ms = d->now_ms;
 		reconcile_now(d);
 	}
-	attrib_tick(d->attrib, d->now_ms, (int64_t)time(NULL));
-	alerts_tick(d, (int64_t)time(NULL));
+	attrib_tick(d->attrib, d->now_ms, d->now_wall);
+	alerts_tick(d, d->now_wall);
 	actions_tick(d);
 	if (d->ctl_ok)
 		control_tick(&d->ctl, d->now_ms);
@@ -459,8 +452,8 @@ static void on_wake(void *arg)
 {
 	struct daemon *d = arg;
 
-	d->now_ms = mono_ms();
-	d->now_wall = (int64_t)time(NULL);
+	d->now_ms = d->loop.now_ms;
+	d->now_wall = d->loop.now_wall;
 }
 
 static int setup_loop(struct daemon *d, char *err, size_t errlen)
@@ -640,7 +633,7 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 {
 	struct detect_params dp;
 
-	d->start_mono_ms = d->now_ms = mono_ms();
+	d->start_mono_ms = d->now_ms = clock_mono_ms();
 	clock_gettime(CLOCK_REALTIME, &d->start_wall);
 	d->stats = stats_new();
 	d->netif = netif_new();
@@ -877,9 +870,9 @@ int main(int argc, char **argv)
 	 * rtnetlink's and sock_diag's bytes are read without privilege
 	 * too. */
 	if (d.rtnl.nl != NULL &&
-	    rtnl_sync(&d.rtnl, d.netif, mono_ms()) < 0)
+	    rtnl_sync(&d.rtnl, d.netif, clock_mono_ms()) < 0)
 		log_warn("rtnetlink listing: every address counts as ours");
-	attrib_tick(d.attrib, mono_ms(), (int64_t)time(NULL));
+	attrib_tick(d.attrib, clock_mono_ms(), clock_wall());
 	if (!d.cfg.foreground) {
 		char why[256];
 		bool sys = syslog_reachable(why, sizeof(why));

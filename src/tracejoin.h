@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "packet.h"
-#include "trace.h"
+#include "tracefmt.h"
 
 #define TRACEJOIN_SLOTS 4096
 /* Index by local port, so that a take costs the records of one port. */

@@ -31,6 +31,7 @@ Suite *netif_suite(void);
 Suite *tracefmt_suite(void);
 Suite *privproto_suite(void);
 Suite *proven_suite(void);
+Suite *attribrules_suite(void);
 Suite *evsink_suite(void);
 Suite *hostile_suite(void);
 Suite *capture_suite(void);

@@ -35,6 +35,7 @@ int main(void)
 	srunner_add_suite(sr, tracefmt_suite());
 	srunner_add_suite(sr, privproto_suite());
 	srunner_add_suite(sr, proven_suite());
+	srunner_add_suite(sr, attribrules_suite());
 	srunner_add_suite(sr, evsink_suite());
 	srunner_add_suite(sr, hostile_suite());
 	srunner_add_suite(sr, capture_suite());
