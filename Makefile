@@ -62,8 +62,11 @@ DAEMON_OBJS := $(CORE_OBJS) src/capture.o src/nftsock.o src/ruleset.o \
 	src/rtnl.o src/pidinfo.o src/httpd.o src/metrics.o \
 	src/verbs_stats.o src/verbs_bans.o src/alerts.o src/hook.o src/actions.o \
 	src/tasknet.o src/notify.o src/procfd.o src/privops.o src/sandbox.o
-CTL_OBJS := src/rstmonctl.o src/ctl_status.o src/ctl_top.o src/ctl_events.o \
-	src/ctl_alerts.o src/ctl_bans.o
+# The client's pure formatting: unit tests link it too.
+CTL_FMT_OBJS := src/ctl_fmt.o
+CTL_OBJS := src/rstmonctl.o src/ctl_conn.o $(CTL_FMT_OBJS) src/ctl_status.o \
+	src/ctl_top.o src/ctl_events.o src/ctl_alerts.o src/ctl_metrics.o \
+	src/ctl_reload.o src/ctl_bans.o
 
 UNIT_SRCS := $(wildcard tests/unit/check_*.c)
 UNIT_OBJS := $(UNIT_SRCS:.c=.o) tests/unit/unit_main.o
@@ -82,7 +85,7 @@ src/rstmond: src/rstmond.o $(DAEMON_OBJS)
 src/rstmonctl: $(CTL_OBJS)
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(CTL_LIBS)
 
-tests/unit/unit_tests: $(UNIT_OBJS) $(DAEMON_OBJS)
+tests/unit/unit_tests: $(UNIT_OBJS) $(DAEMON_OBJS) $(CTL_FMT_OBJS)
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(DAEMON_LIBS)
 
 # sockdiag.o: events.o in CORE_OBJS calls its tcp_state_name().

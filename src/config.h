@@ -7,9 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RSTMON_VERSION "0.1.0"
+#include "version.h"
+
 #define RSTMON_DEFAULT_GROUP 5
-#define RSTMON_DEFAULT_SOCKET "/run/rstmon/rstmond.sock"
 #define RSTMON_DEFAULT_CONFIG "/etc/rstmon/rstmond.conf"
 
 struct config {

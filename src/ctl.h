@@ -1,4 +1,5 @@
-/* ctl: shared pieces of rstmonctl (transport, number formatting). */
+/* ctl: the pieces of rstmonctl — its options, the commands main()
+ * dispatches to, and what the commands share (transport, formatting). */
 #ifndef RSTMON_CTL_H
 #define RSTMON_CTL_H
 
@@ -18,6 +19,27 @@ struct ctl_opts {
 };
 
 /*
+ * Transport (ctl_conn.c).  The commands call these; these call nothing
+ * of the commands'.
+ */
+
+/* The step of ctl_connect() that failed. */
+enum ctl_step {
+	CTL_STEP_PATH,		/* too long for sun_path: ENAMETOOLONG */
+	CTL_STEP_SOCKET,
+	CTL_STEP_CONNECT,
+	CTL_STEP_SEND,
+};
+
+/*
+ * Connect to the control socket at path and send line and a newline.
+ * Returns the connected descriptor, the caller's to read and close, or -1
+ * with errno set and *step saying what failed.  Prints nothing: a request
+ * and an events follower each say it in their own words.
+ */
+int ctl_connect(const char *path, const char *line, enum ctl_step *step);
+
+/*
  * Send one command line and read the whole reply.  Returns a malloc'd
  * NUL-terminated string, or NULL after printing an error that says what
  * to do.
@@ -34,6 +56,13 @@ json_t *ctl_parse(const char *text);
  */
 json_t *ctl_fetch(const struct ctl_opts *o, const char *line, char **reply);
 
+/* ctl_safe() of a member's string value, or NULL. */
+const char *ctl_str(const json_t *obj, const char *key);
+/* A member as a count: 0 when absent, negative or not a number. */
+uint64_t ctl_u64(const json_t *obj, const char *key);
+
+/* Formatting (ctl_fmt.c): pure, no I/O. */
+
 /*
  * s as it may reach a terminal: control characters (C0, DEL, C1) and
  * bytes that are not UTF-8 as \xHH, as `ls -b` shows them.  Names come
@@ -44,8 +73,6 @@ json_t *ctl_fetch(const struct ctl_opts *o, const char *line, char **reply);
  */
 #define CTL_SAFE_SLOTS 8
 const char *ctl_safe(const char *s);
-/* ctl_safe() of a member's string value, or NULL. */
-const char *ctl_str(const json_t *obj, const char *key);
 
 /* "1,234,567" */
 const char *ctl_group_digits(uint64_t v, char *buf, size_t len);
@@ -53,14 +80,19 @@ const char *ctl_group_digits(uint64_t v, char *buf, size_t len);
 const char *ctl_rate(double r, char *buf, size_t len);
 /* "3d 4h", "5m 12s", "42s" */
 const char *ctl_duration(uint64_t s, char *buf, size_t len);
-uint64_t ctl_u64(const json_t *obj, const char *key);
 
+/*
+ * The commands, one ctl_<verb>.c each (bans and unban share one), run
+ * from rstmonctl.c's table.  Each returns the exit status: 0; 1 when
+ * rstmond could not be asked, said no, or (events) hung up; 2 for bad
+ * arguments.
+ */
 int ctl_status(const struct ctl_opts *o);
 int ctl_top(const struct ctl_opts *o);
 int ctl_alerts(const struct ctl_opts *o);
 int ctl_events(const struct ctl_opts *o);
 int ctl_metrics(const struct ctl_opts *o);
-int ctl_simple(const struct ctl_opts *o, const char *verb);
+int ctl_reload(const struct ctl_opts *o);
 int ctl_bans(const struct ctl_opts *o);
 int ctl_unban(const struct ctl_opts *o);
 

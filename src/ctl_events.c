@@ -1,11 +1,8 @@
 /* ctl_events: `rstmonctl events` — follow the resets as they happen. */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -68,25 +65,20 @@ static void print_event(const char *line)
 
 int ctl_events(const struct ctl_opts *o)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	char buf[65536], *nl, *start;
+	enum ctl_step step;
 	size_t len = 0;
 	ssize_t n;
 	int fd;
 
-	if (strlen(o->socket_path) >= sizeof(sun.sun_path)) {
-		fprintf(stderr, "rstmonctl: socket path too long\n");
-		return 1;
-	}
-	memcpy(sun.sun_path, o->socket_path, strlen(o->socket_path) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
-	    send(fd, "events\n", 7, MSG_NOSIGNAL) != 7) {
-		fprintf(stderr, "rstmonctl: cannot reach rstmond at %s: %s: "
-			"is rstmond running?\n", o->socket_path,
-			strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	fd = ctl_connect(o->socket_path, "events", &step);
+	if (fd < 0) {
+		if (step == CTL_STEP_PATH)
+			fprintf(stderr, "rstmonctl: socket path too long\n");
+		else
+			fprintf(stderr, "rstmonctl: cannot reach rstmond at "
+				"%s: %s: is rstmond running?\n",
+				o->socket_path, strerror(errno));
 		return 1;
 	}
 	/* Lines until the daemon goes away (or drops us as too slow). */

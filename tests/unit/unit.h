@@ -36,5 +36,6 @@ Suite *evsink_suite(void);
 Suite *hostile_suite(void);
 Suite *capture_suite(void);
 Suite *control_suite(void);
+Suite *ctl_fmt_suite(void);
 
 #endif

@@ -40,6 +40,7 @@ int main(void)
 	srunner_add_suite(sr, hostile_suite());
 	srunner_add_suite(sr, capture_suite());
 	srunner_add_suite(sr, control_suite());
+	srunner_add_suite(sr, ctl_fmt_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
