@@ -54,14 +54,15 @@ CORE_OBJS := src/log.o src/json.o src/packet.o src/seqtrack.o \
 	src/credits.o src/classify.o src/inventory.o src/tcp_states.o \
 	src/stats.o src/topk.o src/hll.o src/detect.o src/detectors.o \
 	src/ratelimit.o src/allowlist.o src/banlist.o src/hookargs.o \
-	src/proven.o src/privproto.o src/attribrules.o src/nlattr.o \
+	src/proven.o src/privproto.o src/attribrules.o src/nlattr.o src/promtext.o \
 	src/clock.o
 DAEMON_OBJS := $(CORE_OBJS) src/capture.o src/nftsock.o src/ruleset.o \
 	src/loop.o src/control.o src/privdrop.o src/status.o src/trace.o \
 	src/procscan.o src/sockdiag.o src/attrib.o src/kcounters.o \
 	src/rtnl.o src/pidinfo.o src/httpd.o src/metrics.o \
 	src/verbs_stats.o src/verbs_bans.o src/alerts.o src/hook.o src/actions.o \
-	src/tasknet.o src/notify.o src/procfd.o src/privops.o src/sandbox.o
+	src/tasknet.o src/notify.o src/procfd.o src/privops.o src/sandbox.o \
+	src/nlreq.o
 # The client's pure formatting: unit tests link it too.
 CTL_FMT_OBJS := src/ctl_fmt.o
 CTL_OBJS := src/rstmonctl.o src/ctl_conn.o $(CTL_FMT_OBJS) src/ctl_status.o \

@@ -25,6 +25,7 @@
 #include "daemon.h"
 #include "hash.h"
 #include "log.h"
+#include "promtext.h"
 #include "ruleset.h"
 
 /* How often the sets are checked for, and the local addresses reread. */
@@ -756,12 +757,8 @@ void actions_status(struct json *j, const struct daemon *d)
 static void metric(struct json *out, const char *name, const char *type,
 		   const char *help, uint64_t v)
 {
-	char line[512];
-	int n;
-
-	n = snprintf(line, sizeof(line), "# HELP %s %s\n# TYPE %s %s\n%s %llu\n",
-		     name, help, name, type, name, (unsigned long long)v);
-	json_raw(out, line, (size_t)n);
+	promtext_head(out, name, type, help);
+	promtext_u64(out, name, NULL, NULL, v);
 }
 
 void actions_metrics(struct json *out, const struct daemon *d)

@@ -8,117 +8,34 @@
 
 #include "daemon.h"
 #include "metrics.h"
+#include "promtext.h"
 #include "stats.h"
-
-static void head(struct json *o, const char *name, const char *type,
-		 const char *help)
-{
-	char buf[512];
-	int n = snprintf(buf, sizeof(buf), "# HELP %s %s\n# TYPE %s %s\n",
-			 name, help, name, type);
-
-	json_raw(o, buf, (size_t)n);
-}
-
-/* A byte as the label text \xHH (the backslash itself escaped). */
-static void label_hex(struct json *o, unsigned char c)
-{
-	static const char hex[] = "0123456789abcdef";
-	const char t[5] = { '\\', '\\', 'x', hex[c >> 4], hex[c & 15] };
-
-	json_raw(o, t, sizeof(t));
-}
-
-void metrics_label_escape(struct json *o, const char *v)
-{
-	const unsigned char *u = (const unsigned char *)v;
-	size_t n = strlen(v), i, len;
-
-	for (i = 0; i < n; i += len) {
-		len = json_utf8_len(v + i, n - i);
-		if (len == 0) {
-			/* One stray byte would make the whole scrape fail. */
-			json_raw(o, "\xef\xbf\xbd", 3);	/* U+FFFD */
-			len = 1;
-		} else if (u[i] == '\\') {
-			json_raw(o, "\\\\", 2);
-		} else if (u[i] == '"') {
-			json_raw(o, "\\\"", 2);
-		} else if (u[i] == '\n') {
-			json_raw(o, "\\n", 2);
-		} else if (u[i] < 0x20 || u[i] == 0x7f) {
-			/* Valid, but not for a terminal (`rstmonctl metrics`,
-			 * curl) or a graph's legend. */
-			label_hex(o, u[i]);
-		} else if (len == 2 && u[i] == 0xc2 && u[i + 1] < 0xa0) {
-			label_hex(o, u[i]);	/* C1: U+0080-U+009F */
-			label_hex(o, u[i + 1]);
-		} else {
-			json_raw(o, v + i, len);
-		}
-	}
-}
-
-/* name{label="value"} number */
-static void sample(struct json *o, const char *name, const char *label,
-		   const char *value, const char *num)
-{
-	json_raw(o, name, strlen(name));
-	if (label != NULL) {
-		json_raw(o, "{", 1);
-		json_raw(o, label, strlen(label));
-		json_raw(o, "=\"", 2);
-		metrics_label_escape(o, value);
-		json_raw(o, "\"}", 2);
-	}
-	json_raw(o, " ", 1);
-	json_raw(o, num, strlen(num));
-	json_raw(o, "\n", 1);
-}
-
-static void sample_u64(struct json *o, const char *name, const char *label,
-		       const char *value, uint64_t v)
-{
-	char num[32];
-
-	json_fmt_u64(num, v);
-	sample(o, name, label, value, num);
-}
-
-static void sample_dbl(struct json *o, const char *name, const char *label,
-		       const char *value, double v)
-{
-	char num[64];
-
-	snprintf(num, sizeof(num), "%.3f", v);
-	sample(o, name, label, value, num);
-}
 
 static void resets(struct json *o, struct daemon *d)
 {
 	int c;
 
-	head(o, "rstmon_resets_total", "counter",
+	promtext_head(o, "rstmon_resets_total", "counter",
 	     "TCP resets this host sent, by cause.");
 	for (c = 0; c < CAUSE_MAX; c++)
-		sample_u64(o, "rstmon_resets_total", "cause",
+		promtext_u64(o, "rstmon_resets_total", "cause",
 			   cause_name((enum cause)c), d->causes[c]);
-	head(o, "rstmon_resets_family_total", "counter",
+	promtext_head(o, "rstmon_resets_family_total", "counter",
 	     "TCP resets this host sent, by IP family.");
-	sample_u64(o, "rstmon_resets_family_total", "family", "4",
+	promtext_u64(o, "rstmon_resets_family_total", "family", "4",
 		   stats_total_family(d->stats, AF_INET));
-	sample_u64(o, "rstmon_resets_family_total", "family", "6",
+	promtext_u64(o, "rstmon_resets_family_total", "family", "6",
 		   stats_total_family(d->stats, AF_INET6));
-	head(o, "rstmon_events_lost_total", "counter",
+	promtext_head(o, "rstmon_events_lost_total", "counter",
 	     "Resets the kernel logged that never reached rstmond "
 	     "(sequence gaps and tail losses against the rule's counter).");
-	sample_u64(o, "rstmon_events_lost_total", NULL, NULL,
+	promtext_u64(o, "rstmon_events_lost_total", NULL, NULL,
 		   daemon_lost_total(d));
-	head(o, "rstmon_events_skipped_total", "counter",
+	promtext_head(o, "rstmon_events_skipped_total", "counter",
 	     "Messages on the NFLOG group that were not usable resets, by "
 	     "reason.");
 	for (c = 1; c < PACKET_E_MAX; c++)
-		sample_u64(o, "rstmon_events_skipped_total", "reason",
+		promtext_u64(o, "rstmon_events_skipped_total", "reason",
 			   packet_result_name((enum packet_result)c),
 			   d->cap.skipped[c]);
 }
@@ -127,18 +44,18 @@ static void windows(struct json *o, struct daemon *d)
 {
 	int w;
 
-	head(o, "rstmon_reset_rate", "gauge",
+	promtext_head(o, "rstmon_reset_rate", "gauge",
 	     "Resets per second, averaged over the window.");
 	for (w = 0; w < WIN_MAX; w++)
-		sample_dbl(o, "rstmon_reset_rate", "window",
+		promtext_dbl(o, "rstmon_reset_rate", "window",
 			   stats_window_name((enum stats_window)w),
 			   stats_rate(d->stats, d->now_ms,
 				      (enum stats_window)w));
-	head(o, "rstmon_distinct_remotes", "gauge",
+	promtext_head(o, "rstmon_distinct_remotes", "gauge",
 	     "Estimated distinct remote addresses sent a reset in the "
 	     "window (HyperLogLog, +-3 %).");
 	for (w = 0; w < WIN_MAX; w++)
-		sample_dbl(o, "rstmon_distinct_remotes", "window",
+		promtext_dbl(o, "rstmon_distinct_remotes", "window",
 			   stats_window_name((enum stats_window)w),
 			   stats_distinct_remotes(d->stats, d->now_ms,
 						  (enum stats_window)w));
@@ -152,23 +69,23 @@ static void top(struct json *o, struct daemon *d)
 	char port[8];
 	int n, i;
 
-	head(o, "rstmon_top_port_resets", "gauge",
+	promtext_head(o, "rstmon_top_port_resets", "gauge",
 	     "Resets sent from the busiest local ports over the last 300 s "
 	     "(at most 64 ports).");
 	n = stats_top(d->stats, d->now_ms, DIM_PORTS, WIN_300S, it,
 		      STATS_TOPK);
 	for (i = 0; i < n; i++) {
 		snprintf(port, sizeof(port), "%u", it[i].port);
-		sample_u64(o, "rstmon_top_port_resets", "port", port,
+		promtext_u64(o, "rstmon_top_port_resets", "port", port,
 			   it[i].count);
 	}
-	head(o, "rstmon_top_owner_resets", "gauge",
+	promtext_head(o, "rstmon_top_owner_resets", "gauge",
 	     "Resets sent by the busiest owners (process and unit) over the "
 	     "last 300 s (at most 64).");
 	n = stats_top(d->stats, d->now_ms, DIM_OWNERS, WIN_300S, it,
 		      STATS_TOPK);
 	for (i = 0; i < n; i++)
-		sample_u64(o, "rstmon_top_owner_resets", "owner", it[i].owner,
+		promtext_u64(o, "rstmon_top_owner_resets", "owner", it[i].owner,
 			   it[i].count);
 }
 
@@ -176,25 +93,25 @@ static void process(struct json *o, struct daemon *d)
 {
 	uint64_t out_rsts;
 
-	head(o, "rstmon_kernel_out_rsts_total", "counter",
+	promtext_head(o, "rstmon_kernel_out_rsts_total", "counter",
 	     "The kernel's Tcp OutRsts since rstmond started (firewall "
 	     "resets are not in it).");
 	if (d->out_rsts_ok && daemon_out_rsts(&out_rsts))
-		sample_u64(o, "rstmon_kernel_out_rsts_total", NULL, NULL,
+		promtext_u64(o, "rstmon_kernel_out_rsts_total", NULL, NULL,
 			   out_rsts - d->out_rsts_base);
-	head(o, "rstmon_events_output_dropped_total", "counter",
+	promtext_head(o, "rstmon_events_output_dropped_total", "counter",
 	     "Event lines dropped because their reader (-e pipe) stalled.");
-	sample_u64(o, "rstmon_events_output_dropped_total", NULL, NULL,
+	promtext_u64(o, "rstmon_events_output_dropped_total", NULL, NULL,
 		   d->sink_ok ? d->sink.dropped : 0);
-	head(o, "rstmon_followers_dropped_total", "counter",
+	promtext_head(o, "rstmon_followers_dropped_total", "counter",
 	     "`rstmonctl events` followers disconnected for being too slow.");
-	sample_u64(o, "rstmon_followers_dropped_total", NULL, NULL,
+	promtext_u64(o, "rstmon_followers_dropped_total", NULL, NULL,
 		   d->ctl.followers_dropped);
-	head(o, "rstmon_uptime_seconds", "gauge", "Seconds since rstmond started.");
-	sample_u64(o, "rstmon_uptime_seconds", NULL, NULL,
+	promtext_head(o, "rstmon_uptime_seconds", "gauge", "Seconds since rstmond started.");
+	promtext_u64(o, "rstmon_uptime_seconds", NULL, NULL,
 		   (d->now_ms - d->start_mono_ms) / 1000);
-	head(o, "rstmon_build_info", "gauge", "rstmond's version.");
-	sample(o, "rstmon_build_info", "version", RSTMON_VERSION, "1");
+	promtext_head(o, "rstmon_build_info", "gauge", "rstmond's version.");
+	promtext_sample(o, "rstmon_build_info", "version", RSTMON_VERSION, "1");
 }
 
 void metrics_text(struct json *out, struct daemon *d)

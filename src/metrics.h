@@ -10,14 +10,6 @@ struct daemon;
 void metrics_text(struct json *out, struct daemon *d);
 
 /*
- * A label value into out, as the text format wants it: backslash, quote
- * and newline escaped; bytes that are not UTF-8 as U+FFFD (the reference
- * parser refuses the whole scrape otherwise); other control characters
- * as the text \xHH (written \\xHH), never raw.
- */
-void metrics_label_escape(struct json *out, const char *v);
-
-/*
  * Write the exposition to path atomically (a temporary file in the same
  * directory, then rename), as node_exporter's textfile collector needs.
  * Returns 0, or -1 with errno.

@@ -14,6 +14,7 @@
 
 #include "nftsock.h"
 #include "nlcheck.h"
+#include "nlreq.h"
 
 #define NFTSOCK_BUFLEN MNL_SOCKET_BUFFER_SIZE
 /* Elements per NEWSETELEM message, and the batch buffer they go in. */
@@ -79,27 +80,7 @@ static int counter_cb(const struct nlmsghdr *nlh, void *data)
 static int nftsock_request(struct nftsock *s, struct nlmsghdr *nlh,
 			   mnl_cb_t cb, void *data)
 {
-	uint32_t seq = nlh->nlmsg_seq;
-	ssize_t n;
-	int ret;
-
-	if (mnl_socket_sendto(s->nl, nlh, nlh->nlmsg_len) < 0)
-		return -1;
-	for (;;) {
-		n = mnl_socket_recvfrom(s->nl, s->buf, NFTSOCK_BUFLEN);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (!nl_datagram_ok(s->buf, (size_t)n)) {
-			errno = EPROTO;
-			return -1;
-		}
-		ret = mnl_cb_run(s->buf, (size_t)n, seq, s->portid, cb, data);
-		if (ret <= MNL_CB_STOP)
-			return ret < 0 ? -1 : 0;
-	}
+	return nlreq_run(s->nl, nlh, s->buf, NFTSOCK_BUFLEN, cb, data, NULL);
 }
 
 int nftsock_counter_read(struct nftsock *s, uint32_t family,

@@ -9,6 +9,7 @@
 #include <linux/rtnetlink.h>
 
 #include "nlcheck.h"
+#include "nlreq.h"
 #include "rtnl.h"
 
 /* As large as the kernel sends one datagram of a dump (MNL_SOCKET_DUMP_SIZE). */
@@ -38,32 +39,16 @@ static int apply_cb(const struct nlmsghdr *nlh, void *data)
 static int list_one(struct mnl_socket *nl, char *buf, uint16_t type,
 		    struct apply_arg *a)
 {
-	unsigned int portid = mnl_socket_get_portid(nl);
-	uint32_t seq = type;	/* a socket of its own: any number will do */
 	struct nlmsghdr *nlh;
 	struct rtgenmsg *g;
-	ssize_t len;
-	int ret;
 
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
+	nlh->nlmsg_seq = type;	/* a socket of its own: any number will do */
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->rtgen_family = AF_UNSPEC;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -1;
-	do {
-		len = mnl_socket_recvfrom(nl, buf, RTNL_BUFLEN);
-		if (len < 0)
-			return -1;
-		if (!nl_datagram_ok(buf, (size_t)len)) {
-			errno = EBADMSG;
-			return -1;
-		}
-		ret = mnl_cb_run(buf, (size_t)len, seq, portid, apply_cb, a);
-	} while (ret > MNL_CB_STOP);
-	return ret < 0 ? -1 : 0;
+	return nlreq_run(nl, nlh, buf, RTNL_BUFLEN, apply_cb, a, NULL);
 }
 
 /* Everything, on a socket of its own so that the dump's answers do not

@@ -9,7 +9,7 @@
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 
-#include "nlcheck.h"
+#include "nlreq.h"
 #include "sockdiag.h"
 
 /* A dump datagram holds many sockets; size as ss does. */
@@ -118,34 +118,19 @@ static int msg_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* A lookup answers one message and no DONE. */
+static bool lookup_done(void *arg)
+{
+	const struct dump_ctx *d = arg;
+
+	return d->one != NULL && d->count > 0;
+}
+
 static int sockdiag_run(struct sockdiag *sd, struct nlmsghdr *nlh,
 			struct dump_ctx *d)
 {
-	uint32_t seq = nlh->nlmsg_seq;
-	ssize_t n;
-	int ret;
-
-	if (mnl_socket_sendto(sd->nl, nlh, nlh->nlmsg_len) < 0)
-		return -1;
-	for (;;) {
-		n = mnl_socket_recvfrom(sd->nl, sd->buf, SOCKDIAG_BUFLEN);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (!nl_datagram_ok(sd->buf, (size_t)n)) {
-			errno = EPROTO;
-			return -1;
-		}
-		ret = mnl_cb_run(sd->buf, (size_t)n, seq, sd->portid, msg_cb,
-				 d);
-		if (ret < 0)
-			return -1;
-		/* A lookup answers one message and no DONE. */
-		if (ret == MNL_CB_STOP || (d->one != NULL && d->count > 0))
-			return 0;
-	}
+	return nlreq_run(sd->nl, nlh, sd->buf, SOCKDIAG_BUFLEN, msg_cb, d,
+			 lookup_done);
 }
 
 static struct nlmsghdr *put_request(struct sockdiag *sd, uint8_t family,

@@ -11,7 +11,7 @@
 #include "detect.h"
 #include "json.h"
 #include "log.h"
-#include "metrics.h"
+#include "promtext.h"
 #include "unit.h"
 
 /* \r, \n, ESC, a stray byte, C1 CSI, a NUL-free forged next line. */
@@ -103,7 +103,7 @@ START_TEST(t_metrics_label)
 	struct json j;
 
 	json_init(&j, 4096);
-	metrics_label_escape(&j, "q\"b\\n\nx\x1b[1m\xff\xc2\x9b\xe2\x82\xac.");
+	promtext_label(&j, "q\"b\\n\nx\x1b[1m\xff\xc2\x9b\xe2\x82\xac.");
 	ck_assert(json_ok(&j));
 	ck_assert_str_eq(json_text(&j), "q\\\"b\\\\n\\nx\\\\x1b[1m\xef\xbf\xbd"
 			 "\\\\xc2\\\\x9b\xe2\x82\xac.");
@@ -111,7 +111,7 @@ START_TEST(t_metrics_label)
 
 	/* Whatever comes in, the label is one line of UTF-8. */
 	json_init(&j, 4096);
-	metrics_label_escape(&j, EVIL "\xe2\x82");
+	promtext_label(&j, EVIL "\xe2\x82");
 	json_raw(&j, "\n", 1);
 	ck_assert(json_ok(&j));
 	assert_one_clean_line(j.buf, j.len);
