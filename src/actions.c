@@ -51,48 +51,6 @@ static size_t fam_len(uint8_t family)
 	return family == AF_INET6 ? 16 : 4;
 }
 
-/* Parse cfg.allow (already validated by config). */
-static void load_allow(struct actions *a, const char *list)
-{
-	char word[256];
-	const char *p = list;
-	struct cidr c;
-
-	allowlist_init(&a->allow);
-	allowlist_add_loopback(&a->allow);
-	while (*p != '\0') {
-		size_t n = strcspn(p, " ");
-
-		if (n > 0 && n < sizeof(word)) {
-			memcpy(word, p, n);
-			word[n] = '\0';
-			if (cidr_parse(word, &c) == 0 &&
-			    allowlist_add(&a->allow, &c) < 0)
-				log_warnx("allow: more than %d entries; %s and "
-					  "after ignored", ALLOW_MAX, word);
-		}
-		p += n;
-		p += strspn(p, " ");
-	}
-}
-
-static unsigned int parse_mask(const char *list)
-{
-	unsigned int mask = 0;
-	const char *p = list;
-
-	while (*p != '\0') {
-		size_t n = strcspn(p, ", ");
-		int t = n > 0 ? alert_type_from_name(p, n) : -1;
-
-		if (t >= 0)
-			mask |= 1u << t;
-		p += n;
-		p += strspn(p, ", ");
-	}
-	return mask;
-}
-
 static void unban_allowed(struct daemon *d);
 
 static void hook_params(const struct config *c, struct hook_params *p)
@@ -109,8 +67,8 @@ void actions_params(struct daemon *d)
 
 	a->ratelimit = d->cfg.ratelimit;
 	a->dry_run = d->cfg.dry_run;
-	a->drop_mode = strcmp(d->cfg.ratelimit_mode, "drop") == 0;
-	a->on_mask = parse_mask(d->cfg.ratelimit_on);
+	a->drop_mode = d->cfg.drop_mode;
+	a->on_mask = d->cfg.ratelimit_types;
 	a->timeout_ms = d->cfg.ratelimit_timeout * 1000;
 	/* A handshake seen during the scan (listed within two listings). */
 	a->proof_window_ms = d->cfg.scan_window * 1000 +
@@ -123,7 +81,8 @@ void actions_params(struct daemon *d)
 			  "that is not allow-listed (your gateway, your DNS "
 			  "resolver, your own address)");
 	a->drop_unproven = d->cfg.drop_unproven;
-	load_allow(a, d->cfg.allow);
+	a->allow = d->cfg.allowed;
+	allowlist_add_loopback(&a->allow);
 	/* A reload that allows an address lifts its listing now. */
 	if (a->bans_ok)
 		unban_allowed(d);

@@ -43,7 +43,7 @@ struct evidence {
  * packet: TCP_STATE with a uid is an application's abort, without one a
  * closing listener's children); a reset the tracepoint saw is never a
  * firewall's.  Otherwise the batch's firewall choice, then the evidence
- * of the README's cause table decides, and the TcpExt credits split the
+ * of rstmond(8)'s CAUSES decides, and the TcpExt credits split the
  * active resets (consumed here).  Pure.
  */
 enum cause classify(const struct evidence *e, struct credits *cr);

@@ -465,6 +465,51 @@ static char *trim(char *s)
 	return s;
 }
 
+/*
+ * The typed forms of what was validated (config.h): parsed here, once.
+ * Every value passed its check already; only too many allowed prefixes
+ * fail (loopback takes two of ALLOW_MAX).
+ */
+static int config_typed(struct config *c, const char *where, char *err,
+			size_t errlen)
+{
+	const char *p;
+	char word[256];
+	struct cidr cidr;
+	size_t n;
+	int t;
+
+	c->trace = !strcmp(c->kernel_trace, "off") ? CONFIG_TRACE_OFF :
+		   !strcmp(c->kernel_trace, "actor-only") ?
+				CONFIG_TRACE_ACTOR_ONLY : CONFIG_TRACE_AUTO;
+	c->drop_mode = strcmp(c->ratelimit_mode, "drop") == 0;
+	c->ratelimit_types = 0;
+	for (p = c->ratelimit_on; *p != '\0'; p += strspn(p, ", ")) {
+		n = strcspn(p, ", ");
+		t = n > 0 ? alert_type_from_name(p, n) : -1;
+		if (t >= 0)
+			c->ratelimit_types |= 1u << t;
+		p += n;
+	}
+	allowlist_init(&c->allowed);
+	for (p = c->allow; *p != '\0'; p += strspn(p, " ")) {
+		n = strcspn(p, " ");
+		if (n > 0 && n < sizeof(word)) {
+			memcpy(word, p, n);
+			word[n] = '\0';
+			if (cidr_parse(word, &cidr) == 0 &&
+			    (c->allowed.n + 2 >= ALLOW_MAX ||
+			     allowlist_add(&c->allowed, &cidr) < 0)) {
+				snprintf(err, errlen, "%s: allow: more than "
+					 "%d prefixes", where, ALLOW_MAX - 3);
+				return -1;
+			}
+		}
+		p += n;
+	}
+	return 0;
+}
+
 int config_parse_text(struct config *c, const char *text, const char *name,
 		      char *err, size_t errlen)
 {
@@ -530,7 +575,7 @@ int config_parse_text(struct config *c, const char *text, const char *name,
 		if (opt_set(c, d, val, where, err, errlen) < 0)
 			return -1;
 	}
-	return 0;
+	return config_typed(c, name, err, errlen);
 }
 
 int config_load_file(struct config *c, const char *path, bool must_exist,
@@ -697,7 +742,7 @@ int config_from_args(struct config *c, int argc, char **argv, char *err,
 			 argv[optind]);
 		return -1;
 	}
-	return 0;
+	return config_typed(c, "command line", err, errlen);
 }
 
 void config_usage(const char *prog, void *stream)

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "allowlist.h"
+
 #include "version.h"
 
 #define RSTMON_DEFAULT_GROUP 5
@@ -47,6 +49,17 @@ struct config {
 	uint64_t ratelimit_timeout;	/* seconds */
 	char ratelimit_mode[8];		/* "rst" or "drop" */
 	char allow[4096];		/* CIDRs, blank-separated (a list) */
+
+	/*
+	 * The same, typed once when the configuration is read (the strings
+	 * above are what the operator wrote, for --help and reloads): the
+	 * rest of the daemon reads these, never the strings.
+	 */
+	enum config_trace { CONFIG_TRACE_AUTO, CONFIG_TRACE_ACTOR_ONLY,
+			    CONFIG_TRACE_OFF } trace;
+	bool drop_mode;			/* ratelimit-mode = drop */
+	unsigned int ratelimit_types;	/* 1 << enum alert_type */
+	struct allowlist allowed;	/* --allow (loopback not added) */
 	char hook[1024];		/* "" = none */
 	uint64_t hook_timeout, hook_max, hook_cooldown;
 	bool hook_as_root;		/* allowed to run it as root */

@@ -59,7 +59,8 @@ static void print_event(const char *line)
 	       ctl_str(ev, "local"), (unsigned long long)ctl_u64(ev, "lport"),
 	       ctl_str(ev, "remote"), (unsigned long long)ctl_u64(ev, "rport"),
 	       ctl_str(ev, "flags"), cause != NULL ? ctl_safe(cause) : "-",
-	       who, kr ? " (" : "", kr ? ctl_safe(kr) : "", kr ? ")" : "");
+	       who, !kr ? "" : who[0] ? " (" : "(", kr ? ctl_safe(kr) : "",
+	       kr ? ")" : "");
 	json_decref(ev);
 }
 

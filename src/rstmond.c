@@ -551,8 +551,8 @@ static int open_netif(struct daemon *d, char *err, size_t errlen)
 static int open_attrib(struct daemon *d, char *err, size_t errlen)
 {
 	struct attrib_params p = {
-		.kernel_trace = strcmp(d->cfg.kernel_trace, "off") != 0,
-		.use_reason = strcmp(d->cfg.kernel_trace, "actor-only") != 0,
+		.kernel_trace = d->cfg.trace != CONFIG_TRACE_OFF,
+		.use_reason = d->cfg.trace != CONFIG_TRACE_ACTOR_ONLY,
 		.netif = d->netif,
 		.trace_max_rate = d->cfg.trace_max_rate,
 		.fds = { privops_fd_sockets, &d->priv },

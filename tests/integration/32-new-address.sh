@@ -47,7 +47,7 @@ PYEOF
 # rejects, then the pair is deleted.  The reject waits until rstmond has
 # read the first two: a reject and a stack reset in one NFLOG batch look
 # the same, and without the tracepoint only their count tells them apart
-# (README, "Attribution").
+# (rstmond(8), ATTRIBUTION).
 new_link() {
 	ip link add vc netns "$NS_A" type veth peer name vd netns "$NS_B"
 	ip -n "$NS_A" addr add $C4/24 dev vc
