@@ -22,7 +22,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "daemon.h"
+#include "actions.h"
+#include "attrib.h"
 #include "hash.h"
 #include "log.h"
 #include "promtext.h"
@@ -51,7 +52,7 @@ static size_t fam_len(uint8_t family)
 	return family == AF_INET6 ? 16 : 4;
 }
 
-static void unban_allowed(struct daemon *d);
+static void unban_allowed(struct actions *a);
 
 static void hook_params(const struct config *c, struct hook_params *p)
 {
@@ -60,45 +61,45 @@ static void hook_params(const struct config *c, struct hook_params *p)
 	p->cooldown_s = (uint32_t)c->hook_cooldown;
 }
 
-void actions_params(struct daemon *d)
+void actions_params(struct actions *a, const struct config *cfg)
 {
-	struct actions *a = &d->act;
 	struct hook_params hp;
 
-	a->ratelimit = d->cfg.ratelimit;
-	a->dry_run = d->cfg.dry_run;
-	a->drop_mode = d->cfg.drop_mode;
-	a->on_mask = d->cfg.ratelimit_types;
-	a->timeout_ms = d->cfg.ratelimit_timeout * 1000;
+	a->ratelimit = cfg->ratelimit;
+	a->dry_run = cfg->dry_run;
+	a->drop_mode = cfg->drop_mode;
+	a->on_mask = cfg->ratelimit_types;
+	a->timeout_ms = cfg->ratelimit_timeout * 1000;
 	/* A handshake seen during the scan (listed within two listings). */
-	a->proof_window_ms = d->cfg.scan_window * 1000 +
-			     2 * d->cfg.inventory_ms;
-	if (a->ratelimit && a->drop_mode && d->cfg.drop_unproven &&
+	a->proof_window_ms = cfg->scan_window * 1000 +
+			     2 * cfg->inventory_ms;
+	if (a->ratelimit && a->drop_mode && cfg->drop_unproven &&
 	    !a->drop_unproven)
 		log_warnx("WARNING: --drop-unproven: scanners that never "
 			  "completed a handshake are dropped too; forged "
 			  "packets can now make rstmond drop any address "
 			  "that is not allow-listed (your gateway, your DNS "
 			  "resolver, your own address)");
-	a->drop_unproven = d->cfg.drop_unproven;
-	a->allow = d->cfg.allowed;
+	a->drop_unproven = cfg->drop_unproven;
+	a->allow = cfg->allowed;
 	allowlist_add_loopback(&a->allow);
 	/* A reload that allows an address lifts its listing now. */
 	if (a->bans_ok)
-		unban_allowed(d);
+		unban_allowed(a);
 	if (a->hook_on) {
-		hook_params(&d->cfg, &hp);
+		hook_params(cfg, &hp);
 		hooks_set_params(&a->hooks, &hp);
 	}
 	a->checked_ms = 0;	/* look at the sets at the next tick */
 }
 
-int actions_setup(struct daemon *d, char *err, size_t errlen)
+int actions_setup(struct actions *a, const struct actions_deps *deps,
+		  const struct config *cfg, char *err, size_t errlen)
 {
-	struct actions *a = &d->act;
 	struct hook_params hp;
 	int i;
 
+	a->d = *deps;
 	for (i = 0; i < ACTION_RECS; i++)
 		a->rec[i].type = -1;
 	if (banlist_init(&a->bans, BANLIST_MAX) < 0) {
@@ -106,26 +107,26 @@ int actions_setup(struct daemon *d, char *err, size_t errlen)
 		return -1;
 	}
 	a->bans_ok = true;
-	if (d->cfg.hook[0]) {
-		hook_params(&d->cfg, &hp);
-		if (hooks_init(&a->hooks, &d->loop, d->cfg.hook, &hp, err,
+	if (cfg->hook[0]) {
+		hook_params(cfg, &hp);
+		if (hooks_init(&a->hooks, a->d.loop, cfg->hook, &hp, err,
 			       errlen) < 0)
 			return -1;
 		a->hook_on = true;
 	}
 	a->nft_present = true;	/* until a check says otherwise */
-	actions_params(d);
+	actions_params(a, cfg);
 	return 0;
 }
 
-void actions_fini(struct daemon *d)
+void actions_fini(struct actions *a)
 {
-	if (d->act.hook_on)
-		hooks_fini(&d->act.hooks, 1000);
-	d->act.hook_on = false;
-	if (d->act.bans_ok)
-		banlist_fini(&d->act.bans);
-	d->act.bans_ok = false;
+	if (a->hook_on)
+		hooks_fini(&a->hooks, 1000);
+	a->hook_on = false;
+	if (a->bans_ok)
+		banlist_fini(&a->bans);
+	a->bans_ok = false;
 }
 
 static struct action_rec *record(struct actions *a, const struct alert *al,
@@ -143,17 +144,16 @@ static struct action_rec *record(struct actions *a, const struct alert *al,
 	return r;
 }
 
-static bool allowed(struct daemon *d, uint8_t family, const uint8_t *addr)
+static bool allowed(const struct actions *a, uint8_t family,
+		    const uint8_t *addr)
 {
-	struct actions *a = &d->act;
-
 	return allowlist_match(&a->allow, family, addr) ||
-	       netif_is_local(d->netif, family, addr, d->now_ms);
+	       netif_is_local(a->d.netif, family, addr, a->d.loop->now_ms);
 }
 
 /* Add these bans to the sets of their family (and the drop set for a
  * proven scanner); 0 or -1 + errno. */
-static int nft_add(struct daemon *d, const struct ban *bans, unsigned int n,
+static int nft_add(struct actions *a, const struct ban *bans, unsigned int n,
 		   uint64_t now_ms)
 {
 	uint8_t keys[FLOOD_TARGETS_MAX * 16];
@@ -173,7 +173,7 @@ static int nft_add(struct daemon *d, const struct ban *bans, unsigned int n,
 				       bans[i].addr, fam_len(family));
 				tmo[k++] = bans[i].expires_ms - now_ms;
 			}
-			if (k > 0 && privops_set_add(&d->priv, sets[kind][fam],
+			if (k > 0 && privops_set_add(a->d.priv, sets[kind][fam],
 						     keys, k, tmo) < 0)
 				ret = -1;
 		}
@@ -183,11 +183,10 @@ static int nft_add(struct daemon *d, const struct ban *bans, unsigned int n,
 
 /* Take addr out of our sets and the banlist; log why.  1 lifted, 0 not
  * listed. */
-static int unban(struct daemon *d, uint8_t family, const uint8_t *addr,
+static int unban(struct actions *a, uint8_t family, const uint8_t *addr,
 		 const char *why)
 {
-	struct actions *a = &d->act;
-	const struct ban *b = banlist_find(&a->bans, d->now_ms, family, addr);
+	const struct ban *b = banlist_find(&a->bans, a->d.loop->now_ms, family, addr);
 	char text[INET6_ADDRSTRLEN];
 	bool drop;
 	int kind, ret = 0;
@@ -198,9 +197,9 @@ static int unban(struct daemon *d, uint8_t family, const uint8_t *addr,
 	banlist_remove(&a->bans, family, addr);
 	a->unbanned++;
 	inet_ntop(family, addr, text, sizeof(text));
-	if (!a->dry_run && d->priv.alive)
+	if (!a->dry_run && a->d.priv->alive)
 		for (kind = 0; kind <= (int)drop; kind++)
-			if (privops_set_del(&d->priv,
+			if (privops_set_del(a->d.priv,
 					    sets[kind][fam_index(family)],
 					    addr, 1) < 0 && errno != ENOENT)
 				ret = -1;
@@ -211,7 +210,7 @@ static int unban(struct daemon *d, uint8_t family, const uint8_t *addr,
 }
 
 /* Every listing of an address the allowlist now covers, lifted. */
-static void unban_allowed(struct daemon *d)
+static void unban_allowed(struct actions *a)
 {
 	struct ban todo[FLOOD_TARGETS_MAX];
 	const struct ban *b;
@@ -220,16 +219,16 @@ static void unban_allowed(struct daemon *d)
 	do {
 		it = n = 0;
 		while (n < FLOOD_TARGETS_MAX &&
-		       (b = banlist_next(&d->act.bans, d->now_ms, &it)))
-			if (allowed(d, b->family, b->addr))
+		       (b = banlist_next(&a->bans, a->d.loop->now_ms, &it)))
+			if (allowed(a, b->family, b->addr))
 				todo[n++] = *b;
 		for (i = 0; i < n; i++)
-			unban(d, todo[i].family, todo[i].addr, "allowlisted");
+			unban(a, todo[i].family, todo[i].addr, "allowlisted");
 	} while (n == FLOOD_TARGETS_MAX);
 }
 
 /* The targets of an alert: a scan's remote, a flood's loudest. */
-static unsigned int targets(struct daemon *d, const struct alert *al,
+static unsigned int targets(struct actions *a, const struct alert *al,
 			    struct ban *out)
 {
 	struct stats_item top[FLOOD_TARGETS_MAX];
@@ -243,7 +242,7 @@ static unsigned int targets(struct daemon *d, const struct alert *al,
 	}
 	if (al->type != ALERT_SYN_FLOOD)
 		return 0;
-	m = stats_top(d->stats, d->now_ms, DIM_REMOTES, WIN_10S, top,
+	m = stats_top(a->d.stats, a->d.loop->now_ms, DIM_REMOTES, WIN_10S, top,
 		      FLOOD_TARGETS_MAX);
 	for (i = 0; i < m; i++) {
 		/* Only what the heavy-hitter guarantees: count - error. */
@@ -280,17 +279,16 @@ static bool refused_before(const struct actions *a, const struct alert *al,
  * the operator opted in (--drop-unproven).  A refusal is said once per
  * alert and address.
  */
-static bool may_drop(struct daemon *d, const struct alert *al,
+static bool may_drop(struct actions *a, const struct alert *al,
 		     const struct ban *b, int64_t wall)
 {
-	struct actions *a = &d->act;
 	char addr[INET6_ADDRSTRLEN];
 	struct action_rec *r;
 
 	if (!a->drop_mode || al->type != ALERT_PORT_SCAN)
 		return false;
 	if (a->drop_unproven ||
-	    attrib_remote_proven(d->attrib, b->family, b->addr, d->now_ms,
+	    attrib_remote_proven(a->d.attrib, b->family, b->addr, a->d.loop->now_ms,
 				 a->proof_window_ms))
 		return true;
 	inet_ntop(b->family, b->addr, addr, sizeof(addr));
@@ -313,10 +311,9 @@ static bool may_drop(struct daemon *d, const struct alert *al,
  * raise and updates, and every tick for a syn_flood (whose loudest
  * targets change while it lasts).
  */
-static void ratelimit_alert(struct daemon *d, const struct alert *al,
+static void ratelimit_alert(struct actions *a, const struct alert *al,
 			    int64_t wall, bool raised, bool *acted)
 {
-	struct actions *a = &d->act;
 	struct ban cand[FLOOD_TARGETS_MAX];
 	struct ban todo[FLOOD_TARGETS_MAX];
 	char addr[INET6_ADDRSTRLEN];
@@ -326,7 +323,7 @@ static void ratelimit_alert(struct daemon *d, const struct alert *al,
 	int ret = 0;
 
 	memset(cand, 0, sizeof(cand));
-	n = targets(d, al, cand);
+	n = targets(a, al, cand);
 	if (al->type == ALERT_SYN_FLOOD && n == 0 && raised)
 		log_info("action=ratelimit state=none alert=syn_flood "
 			 "reason=\"no target got %d resets in 10 s: the "
@@ -335,7 +332,7 @@ static void ratelimit_alert(struct daemon *d, const struct alert *al,
 		struct ban *b = &cand[i];
 
 		inet_ntop(b->family, b->addr, addr, sizeof(addr));
-		if (allowed(d, b->family, b->addr)) {
+		if (allowed(a, b->family, b->addr)) {
 			/* Once per alert and address. */
 			if (!refused_before(a, al, addr, "allowlisted")) {
 				a->refused_allow++;
@@ -351,17 +348,17 @@ static void ratelimit_alert(struct daemon *d, const struct alert *al,
 			}
 			continue;
 		}
-		b->drop = may_drop(d, al, b, wall);
+		b->drop = may_drop(a, al, b, wall);
 		/* Listed already (and not expired), as it should be:
 		 * nothing to do.  A scanner that proved itself since its
 		 * listing goes to the drop set too. */
-		old = banlist_find(&a->bans, d->now_ms, b->family, b->addr);
+		old = banlist_find(&a->bans, a->d.loop->now_ms, b->family, b->addr);
 		if (old != NULL && (old->drop || !b->drop))
 			continue;
 		b->reason = (uint8_t)al->type;
-		b->expires_ms = d->now_ms + a->timeout_ms;
+		b->expires_ms = a->d.loop->now_ms + a->timeout_ms;
 		b->expires_wall = wall + (int64_t)(a->timeout_ms / 1000);
-		if (banlist_add(&a->bans, d->now_ms, b) < 0) {
+		if (banlist_add(&a->bans, a->d.loop->now_ms, b) < 0) {
 			a->failed++;
 			log_warnx("action=ratelimit state=failed remote=%s "
 				  "reason=\"banlist full (%u)\"", addr,
@@ -373,8 +370,8 @@ static void ratelimit_alert(struct daemon *d, const struct alert *al,
 	if (k == 0)
 		return;
 	*acted = true;
-	if (!a->dry_run && a->nft_present && d->priv.alive)
-		ret = nft_add(d, todo, k, d->now_ms);
+	if (!a->dry_run && a->nft_present && a->d.priv->alive)
+		ret = nft_add(a, todo, k, a->d.loop->now_ms);
 	for (i = 0; i < k; i++) {
 		const char *set = set_names[0][fam_index(todo[i].family)];
 		const char *state = a->dry_run ? "dry_run" :
@@ -411,11 +408,11 @@ static uint64_t key_hash(const struct alert *al)
 			 (uint64_t)al->type);
 }
 
-static void hook_alert(struct daemon *d, enum alert_change ch,
+static void hook_alert(struct actions *a, enum alert_change ch,
 		       const struct alert *al, bool acted, int64_t wall)
 {
 	const char *state = ch == ALERT_CLEARED ? "cleared" : "raised";
-	struct hook_job *job = &d->act.job;
+	struct hook_job *job = &a->job;
 	unsigned int i, left = 0;
 	struct json j;
 
@@ -426,11 +423,11 @@ static void hook_alert(struct daemon *d, enum alert_change ch,
 	job->type = al->type;
 	job->raise = ch == ALERT_RAISED;
 	hook_env_build(&job->env, al, ch,
-		       !acted ? NULL : d->act.dry_run ? "ratelimit-dry-run" :
+		       !acted ? NULL : a->dry_run ? "ratelimit-dry-run" :
 						       "ratelimit");
 	json_init_fixed(&j, job->stdin_buf, sizeof(job->stdin_buf) - 1);
 	alert_format_json_open(&j, al, state);
-	actions_json(&j, d, al);
+	actions_json(&j, a, al);
 	json_obj_end(&j);
 	json_raw(&j, "\n", 1);
 	if (!json_ok(&j)) {
@@ -438,8 +435,8 @@ static void hook_alert(struct daemon *d, enum alert_change ch,
 		 * today): the alert, and how many actions were left out —
 		 * never an empty stdin. */
 		for (i = 0; i < ACTION_RECS; i++)
-			left += d->act.rec[i].type == (int8_t)al->type &&
-				!strcmp(d->act.rec[i].key, al->key);
+			left += a->rec[i].type == (int8_t)al->type &&
+				!strcmp(a->rec[i].key, al->key);
 		json_init_fixed(&j, job->stdin_buf,
 				sizeof(job->stdin_buf) - 1);
 		alert_format_json_open(&j, al, state);
@@ -453,44 +450,42 @@ static void hook_alert(struct daemon *d, enum alert_change ch,
 	}
 	job->stdin_len = json_ok(&j) ? strlen(json_text(&j)) : 0;
 	(void)wall;
-	hooks_submit(&d->act.hooks, d->now_ms, job);
+	hooks_submit(&a->hooks, a->d.loop->now_ms, job);
 }
 
-void actions_alert(struct daemon *d, enum alert_change ch,
+void actions_alert(struct actions *a, enum alert_change ch,
 		   const struct alert *al)
 {
-	struct actions *a = &d->act;
-	int64_t wall = d->now_wall;
+	int64_t wall = a->d.loop->now_wall;
 	bool acted = false;
 
 	if (a->ratelimit && ch != ALERT_CLEARED && a->bans_ok &&
 	    (a->on_mask & (1u << al->type)))
-		ratelimit_alert(d, al, wall, ch == ALERT_RAISED, &acted);
+		ratelimit_alert(a, al, wall, ch == ALERT_RAISED, &acted);
 	if (a->hook_on && ch != ALERT_UPDATED)
-		hook_alert(d, ch, al, acted, wall);
+		hook_alert(a, ch, al, acted, wall);
 }
 
 /* Put every unexpired ban back (after the sets came back). */
-static void restore(struct daemon *d)
+static void restore(struct actions *a)
 {
-	struct actions *a = &d->act;
 	struct ban batch[FLOOD_TARGETS_MAX];
 	const struct ban *b;
 	unsigned int it = 0, n = 0, total = 0;
 	int ret = 0;
 
 	/* A listing the allowlist covers now is not put back. */
-	unban_allowed(d);
-	while ((b = banlist_next(&a->bans, d->now_ms, &it)) != NULL) {
+	unban_allowed(a);
+	while ((b = banlist_next(&a->bans, a->d.loop->now_ms, &it)) != NULL) {
 		batch[n++] = *b;
 		if (n == FLOOD_TARGETS_MAX) {
-			ret |= nft_add(d, batch, n, d->now_ms);
+			ret |= nft_add(a, batch, n, a->d.loop->now_ms);
 			total += n;
 			n = 0;
 		}
 	}
 	if (n > 0) {
-		ret |= nft_add(d, batch, n, d->now_ms);
+		ret |= nft_add(a, batch, n, a->d.loop->now_ms);
 		total += n;
 	}
 	if (total == 0)
@@ -509,20 +504,20 @@ static void restore(struct daemon *d)
  * which changes when it was created again (an `nft -f` reload replaces
  * the table at once: present at every check, yet empty).
  */
-static bool nft_objects_present(struct daemon *d, uint64_t *sum)
+static bool nft_objects_present(struct actions *a, uint64_t *sum)
 {
 	uint64_t v, handle;
 	int kind, fam;
 
 	*sum = 0;
-	if (privops_table_handle(&d->priv, sum) != 1 ||
-	    privops_counter_read(&d->priv, &v) < 0)
+	if (privops_table_handle(a->d.priv, sum) != 1 ||
+	    privops_counter_read(a->d.priv, &v) < 0)
 		return false;
-	if (!d->act.ratelimit)
+	if (!a->ratelimit)
 		return true;
-	for (kind = 0; kind <= (int)d->act.drop_mode; kind++)
+	for (kind = 0; kind <= (int)a->drop_mode; kind++)
 		for (fam = 0; fam < 2; fam++) {
-			if (privops_set_handle(&d->priv, sets[kind][fam],
+			if (privops_set_handle(a->d.priv, sets[kind][fam],
 					       &handle) != 1)
 				return false;
 		}
@@ -535,17 +530,16 @@ static bool nft_objects_present(struct daemon *d, uint64_t *sum)
  * rules (--rules) they are installed again; either way, when they are
  * back, every ban still valid is put back.
  */
-static void watch_nft(struct daemon *d)
+static void watch_nft(struct actions *a)
 {
-	struct actions *a = &d->act;
 	bool present, was = a->nft_present;
 	uint64_t sum;
 	char err[512];
 
-	if (!d->priv.alive || (!d->rules_installed &&
+	if (!a->d.priv->alive || (!a->d.rules_installed &&
 			   !(a->ratelimit && !a->dry_run)))
 		return;
-	present = nft_objects_present(d, &sum);
+	present = nft_objects_present(a, &sum);
 	if (present && was && a->table_handle != 0 && sum != a->table_handle) {
 		log_warnx("nft: table " RSTMON_TABLE_FAMILY " " RSTMON_TABLE
 			  " was created again (rules reloaded?)");
@@ -553,11 +547,11 @@ static void watch_nft(struct daemon *d)
 	}
 	if (!present) {
 		if (was || !a->nft_warned) {
-			if (d->rules_installed)
+			if (a->d.rules_installed)
 				log_warnx("nft: table " RSTMON_TABLE_FAMILY " "
 					  RSTMON_TABLE " or its sets are gone "
 					  "(firewall reload?): installing %s "
-					  "again", d->cfg.rules_path);
+					  "again", a->d.rules_path);
 			else
 				log_warnx("nft: table " RSTMON_TABLE_FAMILY " "
 					  RSTMON_TABLE " or its sets are "
@@ -568,13 +562,13 @@ static void watch_nft(struct daemon *d)
 		a->nft_warned = true;
 		/* Whatever comes back is new: restore into it. */
 		was = false;
-		if (d->rules_installed) {
-			if (privops_rules_install(&d->priv, err,
+		if (a->d.rules_installed) {
+			if (privops_rules_install(a->d.priv, err,
 						  sizeof(err)) < 0) {
 				log_warnx("nft: %s", err);
 			} else {
 				a->reinstalled++;
-				present = nft_objects_present(d, &sum);
+				present = nft_objects_present(a, &sum);
 			}
 		}
 	}
@@ -585,51 +579,49 @@ static void watch_nft(struct daemon *d)
 			 " and its sets are there");
 		a->nft_warned = false;
 		if (a->ratelimit && !a->dry_run)
-			restore(d);
+			restore(a);
 	}
 }
 
 /* A syn_flood's loudest targets, every tick while it lasts. */
-static void flood_targets(struct daemon *d)
+static void flood_targets(struct actions *a)
 {
 	const struct alert *list[256];
-	int64_t wall = d->now_wall;
+	int64_t wall = a->d.loop->now_wall;
 	bool acted = false;
 	int n, i;
 
-	n = detect_alerts(d->detect, list, 256);
+	n = detect_alerts(a->d.detect, list, 256);
 	for (i = 0; i < n; i++)
 		if (list[i]->type == ALERT_SYN_FLOOD)
-			ratelimit_alert(d, list[i], wall, false, &acted);
+			ratelimit_alert(a, list[i], wall, false, &acted);
 }
 
-void actions_tick(struct daemon *d)
+void actions_tick(struct actions *a)
 {
-	struct actions *a = &d->act;
 
 	if (a->bans_ok)
-		banlist_expire(&a->bans, d->now_ms);
-	if (a->checked_ms == 0 || d->now_ms - a->checked_ms >= NFT_CHECK_MS) {
-		a->checked_ms = d->now_ms;
-		watch_nft(d);
+		banlist_expire(&a->bans, a->d.loop->now_ms);
+	if (a->checked_ms == 0 || a->d.loop->now_ms - a->checked_ms >= NFT_CHECK_MS) {
+		a->checked_ms = a->d.loop->now_ms;
+		watch_nft(a);
 	}
 	if (a->ratelimit && a->bans_ok &&
 	    (a->on_mask & (1u << ALERT_SYN_FLOOD)))
-		flood_targets(d);
+		flood_targets(a);
 	if (a->hook_on)
-		hooks_tick(&a->hooks, d->now_ms);
+		hooks_tick(&a->hooks, a->d.loop->now_ms);
 }
 
-void actions_sigchld(struct daemon *d)
+void actions_sigchld(struct actions *a)
 {
-	if (d->act.hook_on)
-		hooks_reap(&d->act.hooks, d->now_ms);
+	if (a->hook_on)
+		hooks_reap(&a->hooks, a->d.loop->now_ms);
 }
 
-void actions_json(struct json *j, const struct daemon *d,
+void actions_json(struct json *j, const struct actions *a,
 		  const struct alert *al)
 {
-	const struct actions *a = &d->act;
 	unsigned int i;
 
 	json_arr_begin(j, "actions");
@@ -656,23 +648,22 @@ void actions_json(struct json *j, const struct daemon *d,
 	json_arr_end(j);
 }
 
-int actions_unban(struct daemon *d, uint8_t family, const uint8_t *addr)
+int actions_unban(struct actions *a, uint8_t family, const uint8_t *addr)
 {
-	if (!d->act.bans_ok)
+	if (!a->bans_ok)
 		return 0;
-	return unban(d, family, addr, "unban");
+	return unban(a, family, addr, "unban");
 }
 
-void actions_bans_json(struct json *j, const struct daemon *d)
+void actions_bans_json(struct json *j, const struct actions *a)
 {
-	const struct actions *a = &d->act;
 	char addr[INET6_ADDRSTRLEN];
 	const struct ban *b;
 	unsigned int it = 0;
 
 	json_arr_begin(j, NULL);
 	while (a->bans_ok &&
-	       (b = banlist_next(&a->bans, d->now_ms, &it)) != NULL) {
+	       (b = banlist_next(&a->bans, a->d.loop->now_ms, &it)) != NULL) {
 		inet_ntop(b->family, b->addr, addr, sizeof(addr));
 		json_obj_begin(j, NULL);
 		json_str(j, "remote", addr);
@@ -683,16 +674,15 @@ void actions_bans_json(struct json *j, const struct daemon *d)
 		json_str(j, "mode", b->drop ? "drop" : "rst");
 		json_str(j, "alert", alert_type_name((enum alert_type)b->reason));
 		json_i64(j, "expires", b->expires_wall);
-		json_u64(j, "remaining_s", (b->expires_ms - d->now_ms) / 1000);
+		json_u64(j, "remaining_s", (b->expires_ms - a->d.loop->now_ms) / 1000);
 		json_bool(j, "dry_run", a->dry_run);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
 }
 
-void actions_status(struct json *j, const struct daemon *d)
+void actions_status(struct json *j, const struct actions *a)
 {
-	const struct actions *a = &d->act;
 
 	json_obj_begin(j, "actions");
 	json_bool(j, "ratelimit", a->ratelimit);
@@ -720,9 +710,8 @@ static void metric(struct json *out, const char *name, const char *type,
 	promtext_u64(out, name, NULL, NULL, v);
 }
 
-void actions_metrics(struct json *out, const struct daemon *d)
+void actions_metrics(struct json *out, const struct actions *a)
 {
-	const struct actions *a = &d->act;
 
 	metric(out, "rstmon_ratelimit_listed", "gauge",
 	       "Addresses listed in the rate-limit sets now.",

@@ -45,7 +45,7 @@ static void on_change(enum alert_change ch, const struct alert *a, void *arg)
 	if (ratelimit_take(&d->alert_log, d->now_ms))
 		log_alert(d, ch, a);
 	/* After the alert's own line, so the log reads cause, effect. */
-	actions_alert(d, ch, a);
+	actions_alert(&d->act, ch, a);
 }
 
 static void log_alert(struct daemon *d, enum alert_change ch,
@@ -95,7 +95,7 @@ void verb_alerts(struct control_client *cl, int argc, char **argv, void *arg)
 	json_arr_begin(j, NULL);
 	for (i = 0; i < n; i++) {
 		alert_format_json_open(j, list[i], NULL);
-		actions_json(j, d, list[i]);
+		actions_json(j, &d->act, list[i]);
 		json_obj_end(j);
 	}
 	json_arr_end(j);

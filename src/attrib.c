@@ -701,6 +701,11 @@ const struct inventory *attrib_inventory(const struct attrib *a)
 	return a->inv;
 }
 
+bool attrib_out_rsts(struct attrib *a, uint64_t *v)
+{
+	return a->kc_ok && kcounters_out_rsts_now(&a->kc, v) == 0;
+}
+
 bool attrib_remote_proven(const struct attrib *a, uint8_t family,
 			  const uint8_t *remote, uint64_t now_ms,
 			  uint64_t window_ms)

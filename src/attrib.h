@@ -90,6 +90,9 @@ void attrib_batch(struct attrib *a, const struct rst_event *evs,
 
 void attrib_get_stats(const struct attrib *a, struct attrib_stats *s);
 const struct inventory *attrib_inventory(const struct attrib *a);
+/* Tcp: OutRsts of this namespace now (the one reader of it); false when
+ * /proc/net/snmp could not be read. */
+bool attrib_out_rsts(struct attrib *a, uint64_t *v);
 /*
  * Did remote complete a handshake with this host within window_ms (a
  * connection first listed then, in a synchronized state)?  A forged

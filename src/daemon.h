@@ -91,25 +91,7 @@ void alerts_metrics(struct json *out, const struct daemon *d);
 void verb_metrics(struct control_client *cl, int argc, char **argv,
 		  void *arg);
 
-/* actions.c: rate-limit sets and the hook. */
-int actions_setup(struct daemon *d, char *err, size_t errlen);
-void actions_params(struct daemon *d);
-void actions_alert(struct daemon *d, enum alert_change ch,
-		   const struct alert *a);
-void actions_tick(struct daemon *d);
-void actions_sigchld(struct daemon *d);
-void actions_json(struct json *j, const struct daemon *d,
-		  const struct alert *a);
-void actions_status(struct json *j, const struct daemon *d);
-/* Lift the listing of addr (rstmonctl unban): 1, or 0 when not listed. */
-int actions_unban(struct daemon *d, uint8_t family, const uint8_t *addr);
-/* `bans`: every listing, a JSON list. */
-void actions_bans_json(struct json *j, const struct daemon *d);
-void actions_metrics(struct json *out, const struct daemon *d);
-void actions_fini(struct daemon *d);
 
 uint64_t daemon_lost_total(const struct daemon *d);
-/* Tcp: OutRsts now, or false when /proc/net/snmp is unreadable. */
-bool daemon_out_rsts(uint64_t *v);
 
 #endif

@@ -65,17 +65,26 @@ static int read_all(struct kcounters *k, int fd)
 	return 0;
 }
 
-int kcounters_out_rsts(struct kcounters *k, uint64_t *delta)
+int kcounters_out_rsts_now(struct kcounters *k, uint64_t *v)
 {
 	static const char *const names[] = { "OutRsts" };
-	uint64_t v = 0;
 
+	*v = 0;
 	if (read_all(k, k->snmp_fd) < 0)
 		return -1;
-	if (procnet_parse(k->buf, "Tcp", names, 1, &v) != 1) {
+	if (procnet_parse(k->buf, "Tcp", names, 1, v) != 1) {
 		errno = ENOENT;
 		return -1;
 	}
+	return 0;
+}
+
+int kcounters_out_rsts(struct kcounters *k, uint64_t *delta)
+{
+	uint64_t v;
+
+	if (kcounters_out_rsts_now(k, &v) < 0)
+		return -1;
 	*delta = k->primed_out && v >= k->out_rsts ? v - k->out_rsts : 0;
 	k->out_rsts = v;
 	k->primed_out = true;

@@ -23,6 +23,8 @@ struct kcounters {
 int kcounters_open(struct kcounters *k);
 void kcounters_close(struct kcounters *k);
 
+/* Tcp: OutRsts as it stands, without touching the increase below. */
+int kcounters_out_rsts_now(struct kcounters *k, uint64_t *v);
 /* Tcp: OutRsts increase since the last call (0 the first time). */
 int kcounters_out_rsts(struct kcounters *k, uint64_t *delta);
 

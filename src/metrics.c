@@ -96,7 +96,7 @@ static void process(struct json *o, struct daemon *d)
 	promtext_head(o, "rstmon_kernel_out_rsts_total", "counter",
 	     "The kernel's Tcp OutRsts since rstmond started (firewall "
 	     "resets are not in it).");
-	if (d->out_rsts_ok && daemon_out_rsts(&out_rsts))
+	if (d->out_rsts_ok && attrib_out_rsts(d->attrib, &out_rsts))
 		promtext_u64(o, "rstmon_kernel_out_rsts_total", NULL, NULL,
 			   out_rsts - d->out_rsts_base);
 	promtext_head(o, "rstmon_events_output_dropped_total", "counter",
@@ -120,7 +120,7 @@ void metrics_text(struct json *out, struct daemon *d)
 	windows(out, d);
 	top(out, d);
 	alerts_metrics(out, d);
-	actions_metrics(out, d);
+	actions_metrics(out, &d->act);
 	process(out, d);
 }
 

@@ -276,7 +276,7 @@ static void timer_cb(struct watcher *w, uint32_t revents)
 	}
 	attrib_tick(d->attrib, d->now_ms, d->now_wall);
 	alerts_tick(d, d->now_wall);
-	actions_tick(d);
+	actions_tick(&d->act);
 	if (d->ctl_ok)
 		control_tick(&d->ctl, d->now_ms);
 	if (d->httpd_fd >= 0)
@@ -305,7 +305,7 @@ static void signal_cb(struct watcher *w, uint32_t revents)
 			break;
 		case SIGCHLD:
 			privops_reap(&d->priv);
-			actions_sigchld(d);
+			actions_sigchld(&d->act);
 			break;
 		}
 	}
@@ -379,7 +379,7 @@ static void do_reload(struct daemon *d)
 	alerts_params(&d->cfg, &dp);
 	detect_set_params(d->detect, &dp);
 	alerts_setup(d);
-	actions_params(d);
+	actions_params(&d->act, &d->cfg);
 	log_info("reloaded %s", d->cfg.config_file);
 	notify("READY=1");
 }
@@ -629,6 +629,22 @@ static int socket_dir(const struct config *c, char *err, size_t len)
 	return 0;
 }
 
+static int open_actions(struct daemon *d, char *err, size_t errlen)
+{
+	const struct actions_deps deps = {
+		.loop = &d->loop,
+		.priv = &d->priv,
+		.netif = d->netif,
+		.attrib = d->attrib,
+		.stats = d->stats,
+		.detect = d->detect,
+		.rules_installed = d->rules_installed,
+		.rules_path = d->cfg.rules_path,
+	};
+
+	return actions_setup(&d->act, &deps, &d->cfg, err, errlen);
+}
+
 static int setup(struct daemon *d, char *err, size_t errlen)
 {
 	struct detect_params dp;
@@ -671,7 +687,7 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 		return -1;
 	if (open_attrib(d, err, errlen) < 0)
 		return -1;
-	if (actions_setup(d, err, errlen) < 0)
+	if (open_actions(d, err, errlen) < 0)
 		return -1;
 	if (open_capture(d, err, errlen) < 0)
 		return -1;
@@ -688,7 +704,7 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 			 daemon_ncmds, d, err, errlen) < 0)
 		return -1;
 	d->ctl_ok = true;
-	d->out_rsts_ok = daemon_out_rsts(&d->out_rsts_base);
+	d->out_rsts_ok = attrib_out_rsts(d->attrib, &d->out_rsts_base);
 	return 0;
 }
 
@@ -715,7 +731,7 @@ static void teardown(struct daemon *d)
 	d->stats = NULL;
 	detect_free(d->detect);
 	d->detect = NULL;
-	actions_fini(d);
+	actions_fini(&d->act);
 	if (d->rules_installed &&
 	    privops_rules_remove(&d->priv, err, sizeof(err)) < 0)
 		log_warnx("%s", err);

@@ -2,22 +2,11 @@
 #include <unistd.h>
 
 #include "daemon.h"
-#include "procnet.h"
 #include "ruleset.h"
 
 uint64_t daemon_lost_total(const struct daemon *d)
 {
 	return d->cap.seq.lost;
-}
-
-bool daemon_out_rsts(uint64_t *v)
-{
-	static const char *const names[] = { "OutRsts" };
-	char buf[8192];
-
-	if (procnet_read(PROCNET_SNMP, buf, sizeof(buf)) < 0)
-		return false;
-	return procnet_parse(buf, "Tcp", names, 1, v) == 1;
 }
 
 static void status_capture(struct json *j, const struct daemon *d)
@@ -167,13 +156,13 @@ static void cmd_status(struct control_client *cl, int argc, char **argv,
 						  (enum stats_window)w), 0);
 	json_obj_end(j);
 	alerts_status(j, d);
-	actions_status(j, d);
+	actions_status(j, &d->act);
 	status_capture(j, d);
 	status_reconcile(j, d);
 	status_attrib(j, d);
 	status_netif(j, d);
 	status_helper(j, d);
-	if (d->out_rsts_ok && daemon_out_rsts(&out_rsts)) {
+	if (d->out_rsts_ok && attrib_out_rsts(d->attrib, &out_rsts)) {
 		json_obj_begin(j, "kernel");
 		json_u64(j, "out_rsts_since_start",
 			 out_rsts - d->out_rsts_base);

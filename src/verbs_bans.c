@@ -12,7 +12,7 @@ void verb_bans(struct control_client *cl, int argc, char **argv, void *arg)
 
 	(void)argc;
 	(void)argv;
-	actions_bans_json(j, arg);
+	actions_bans_json(j, &((struct daemon *)arg)->act);
 	json_raw(j, "\n", 1);
 }
 
@@ -40,7 +40,7 @@ void verb_unban(struct control_client *cl, int argc, char **argv, void *arg)
 		control_reply_error(cl, "unban: not an IPv4 or IPv6 address");
 		return;
 	}
-	lifted = actions_unban(d, family, addr);
+	lifted = actions_unban(&d->act, family, addr);
 	j = control_reply(cl);
 	json_obj_begin(j, NULL);
 	json_str(j, "unban", argv[1]);
