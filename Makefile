@@ -52,7 +52,9 @@ CORE_OBJS := src/log.o src/json.o src/packet.o src/seqtrack.o \
 	src/reconcile.o src/procnet.o src/config.o src/events.o \
 	src/netif.o src/cause.o src/tracefmt.o src/tracejoin.o src/cgroup.o src/users.o \
 	src/credits.o src/classify.o src/inventory.o src/tcp_states.o \
-	src/stats.o src/topk.o src/hll.o src/detect.o src/detectors.o \
+	src/stats.o src/topk.o src/hll.o src/addrfmt.o src/alertfmt.o \
+	src/secring.o src/claim.o src/detect.o src/det_scan.o src/det_flood.o \
+	src/det_down.o src/det_overflow.o src/det_storm.o src/det_rate.o \
 	src/ratelimit.o src/allowlist.o src/banlist.o src/hookargs.o \
 	src/proven.o src/privproto.o src/attribrules.o src/nlattr.o src/promtext.o \
 	src/clock.o

@@ -11,7 +11,6 @@
 
 void alerts_params(const struct config *c, struct detect_params *p)
 {
-	detect_defaults(p);
 	p->scan_ports = (uint32_t)c->scan_ports;
 	p->scan_window_s = (uint32_t)c->scan_window;
 	p->flood_rate = (uint32_t)c->flood_rate;

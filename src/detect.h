@@ -7,24 +7,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alert.h"
+#include "alertfmt.h"	/* for detect's callers: the alerts as text */
 #include "cause.h"
-#include "json.h"
 #include "stats.h"
 
-enum alert_type {
-	ALERT_PORT_SCAN = 0,
-	ALERT_SYN_FLOOD,
-	ALERT_SERVICE_DOWN,
-	ALERT_LISTEN_OVERFLOW,
-	ALERT_ABORT_STORM,
-	ALERT_RESET_RATE,
-	ALERT_TYPE_MAX
-};
-
-enum alert_change { ALERT_RAISED = 0, ALERT_UPDATED, ALERT_CLEARED };
-enum severity { SEV_INFO = 0, SEV_WARNING, SEV_CRITICAL };
-
-/* Thresholds; defaults in detect_defaults() (documented in rstmond(8)). */
+/* Thresholds; their defaults are the config's (config_defaults(),
+ * documented in rstmond(8)). */
 struct detect_params {
 	uint32_t scan_ports;	/* distinct closed ports from one remote */
 	uint32_t scan_window_s;
@@ -40,8 +29,6 @@ struct detect_params {
 	uint32_t summary_s;	/* an active alert is summarised this often */
 	uint32_t max_alerts;	/* active at once, at most */
 };
-
-void detect_defaults(struct detect_params *p);
 
 /* What the detectors see of one reset. */
 struct detect_event {
@@ -72,67 +59,12 @@ struct detect_env {
 	struct stats *stats;
 };
 
-struct alert {
-	enum alert_type type;
-	char key[96];
-	enum severity severity;
-	uint64_t since_ms;
-	int64_t since_wall;
-	uint64_t asserted_ms;	/* last tick its condition held */
-	uint64_t summary_ms;	/* last raise or update */
-	uint64_t updates;
-	union {
-		struct {
-			uint8_t family;
-			uint8_t remote[16];
-			uint32_t ports;		/* distinct, estimated */
-			uint16_t first_port;
-			uint16_t last_port;
-			uint64_t resets;
-			double rate;
-		} scan;
-		struct {
-			double rate;
-			double sources;
-			uint16_t top_ports[3];
-			int ntop;
-		} flood;
-		struct {
-			uint8_t family;
-			uint16_t port;
-			char comm[16];
-			uint32_t pid;
-			char unit[64];
-			int64_t gone_wall;
-			uint64_t gone_ms;
-			uint64_t attempts;
-		} down;
-		struct {
-			uint16_t port;
-			char owner[STATS_OWNER_LEN];
-			uint32_t backlog;
-			uint32_t queue;
-			uint64_t resets;
-		} overflow;
-		struct {
-			char owner[STATS_OWNER_LEN];
-			uint32_t pid;
-			double rate;
-			uint64_t by_cause[CAUSE_MAX];
-		} storm;
-		struct {
-			double rate;
-			double baseline;
-			double threshold;
-		} rate;
-	} ev;
-};
-
 typedef void (*detect_fn)(enum alert_change ch, const struct alert *a,
 			  void *arg);
 
 struct detect;
 
+/* NULL with errno (ENOMEM) when it cannot be allocated. */
 struct detect *detect_new(const struct detect_params *p);
 void detect_free(struct detect *d);
 void detect_set_params(struct detect *d, const struct detect_params *p);
@@ -154,24 +86,5 @@ int detect_alerts(const struct detect *d, const struct alert **out, int max);
 unsigned int detect_active(const struct detect *d, enum alert_type t);
 /* Raises refused because max_alerts were active. */
 uint64_t detect_dropped(const struct detect *d);
-
-const char *alert_type_name(enum alert_type t);
-/* The enum alert_type named by name[0..len), or -1. */
-int alert_type_from_name(const char *name, size_t len);
-const char *alert_change_name(enum alert_change c);
-const char *severity_name(enum severity s);
-
-/*
- * "alert=port_scan state=raised remote=203.0.113.7 ports=812 rate=540/s":
- * one key=value line (values with spaces quoted), for syslog.
- */
-void alert_format_kv(const struct alert *a, enum alert_change ch,
-		     char *buf, size_t len);
-/* The alert as a JSON object (type, key, state, since, severity, …). */
-void alert_format_json(struct json *j, const struct alert *a);
-/* The same, left open for the caller to add members and close; state
- * overrides the alert's own (e.g. "cleared"), NULL keeps it. */
-void alert_format_json_open(struct json *j, const struct alert *a,
-			    const char *state);
 
 #endif

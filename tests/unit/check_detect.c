@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "config.h"
 #include "detect.h"
 #include "unit.h"
 
@@ -66,10 +67,32 @@ static void on_change(enum alert_change ch, const struct alert *a, void *arg)
 	r->a = *a;
 }
 
+/* The daemon's defaults (config_defaults(), their one source), as
+ * alerts_params() hands them to the detectors. */
+static void params_defaults(struct detect_params *p)
+{
+	struct config c;
+
+	config_defaults(&c);
+	p->scan_ports = (uint32_t)c.scan_ports;
+	p->scan_window_s = (uint32_t)c.scan_window;
+	p->flood_rate = (uint32_t)c.flood_rate;
+	p->flood_sources = (uint32_t)c.flood_sources;
+	p->down_window_s = (uint32_t)c.down_window;
+	p->down_grace_ms = (uint32_t)c.down_grace;
+	p->storm_rate = (uint32_t)c.storm_rate;
+	p->rate_floor = (uint32_t)c.rate_floor;
+	p->rate_factor = (uint32_t)c.rate_factor;
+	p->rate_warmup_s = (uint32_t)c.rate_warmup;
+	p->quiet_s = (uint32_t)c.alert_quiet;
+	p->summary_s = (uint32_t)c.alert_summary;
+	p->max_alerts = (uint32_t)c.max_alerts;
+}
+
 static void setup(void)
 {
 	memset(&h, 0, sizeof(h));
-	detect_defaults(&h.p);
+	params_defaults(&h.p);
 	/* Most tests start from a cold daemon on purpose: no warm-up. */
 	h.p.rate_warmup_s = 0;
 	h.d = detect_new(&h.p);

@@ -24,6 +24,9 @@ int main(void)
 	srunner_add_suite(sr, topk_suite());
 	srunner_add_suite(sr, hll_suite());
 	srunner_add_suite(sr, detect_suite());
+	srunner_add_suite(sr, detectors_suite());
+	srunner_add_suite(sr, claim_suite());
+	srunner_add_suite(sr, alertfmt_suite());
 	srunner_add_suite(sr, allowlist_suite());
 	srunner_add_suite(sr, banlist_suite());
 	srunner_add_suite(sr, hookargs_suite());
