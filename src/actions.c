@@ -28,6 +28,7 @@
 #include "log.h"
 #include "promtext.h"
 #include "ruleset.h"
+#include "alertfmt.h"
 
 /* How often the sets are checked for, and the local addresses reread. */
 #define NFT_CHECK_MS 2000
@@ -409,7 +410,7 @@ static uint64_t key_hash(const struct alert *al)
 }
 
 static void hook_alert(struct actions *a, enum alert_change ch,
-		       const struct alert *al, bool acted, int64_t wall)
+		       const struct alert *al, bool acted)
 {
 	const char *state = ch == ALERT_CLEARED ? "cleared" : "raised";
 	struct hook_job *job = &a->job;
@@ -449,7 +450,6 @@ static void hook_alert(struct actions *a, enum alert_change ch,
 			  job->label, left);
 	}
 	job->stdin_len = json_ok(&j) ? strlen(json_text(&j)) : 0;
-	(void)wall;
 	hooks_submit(&a->hooks, a->d.loop->now_ms, job);
 }
 
@@ -463,7 +463,7 @@ void actions_alert(struct actions *a, enum alert_change ch,
 	    (a->on_mask & (1u << al->type)))
 		ratelimit_alert(a, al, wall, ch == ALERT_RAISED, &acted);
 	if (a->hook_on && ch != ALERT_UPDATED)
-		hook_alert(a, ch, al, acted, wall);
+		hook_alert(a, ch, al, acted);
 }
 
 /* Put every unexpired ban back (after the sets came back). */

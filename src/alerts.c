@@ -6,6 +6,8 @@
 #include "daemon.h"
 #include "log.h"
 #include "metrics.h"
+#include "alertfmt.h"
+#include "promtext.h"
 
 #define ALERT_LIST_MAX 256
 
@@ -122,32 +124,20 @@ void alerts_status(struct json *j, const struct daemon *d)
 		 d->alert_log.suppressed_total);
 }
 
-static void put(struct json *out, const char *s)
-{
-	json_raw(out, s, strlen(s));
-}
-
 void alerts_metrics(struct json *out, const struct daemon *d)
 {
-	char line[256];
-	int t, n;
+	int t;
 
-	put(out, "# HELP rstmon_alerts_active Alerts active now, by type.\n"
-		 "# TYPE rstmon_alerts_active gauge\n");
-	for (t = 0; t < ALERT_TYPE_MAX; t++) {
-		n = snprintf(line, sizeof(line),
-			     "rstmon_alerts_active{type=\"%s\"} %u\n",
+	promtext_head(out, "rstmon_alerts_active", "gauge",
+		      "Alerts active now, by type.");
+	for (t = 0; t < ALERT_TYPE_MAX; t++)
+		promtext_u64(out, "rstmon_alerts_active", "type",
 			     alert_type_name((enum alert_type)t),
 			     detect_active(d->detect, (enum alert_type)t));
-		json_raw(out, line, (size_t)n);
-	}
-	put(out, "# HELP rstmon_alerts_raised_total Alerts raised, by type.\n"
-		 "# TYPE rstmon_alerts_raised_total counter\n");
-	for (t = 0; t < ALERT_TYPE_MAX; t++) {
-		n = snprintf(line, sizeof(line),
-			     "rstmon_alerts_raised_total{type=\"%s\"} %llu\n",
+	promtext_head(out, "rstmon_alerts_raised_total", "counter",
+		      "Alerts raised, by type.");
+	for (t = 0; t < ALERT_TYPE_MAX; t++)
+		promtext_u64(out, "rstmon_alerts_raised_total", "type",
 			     alert_type_name((enum alert_type)t),
-			     (unsigned long long)d->alerts_raised[t]);
-		json_raw(out, line, (size_t)n);
-	}
+			     d->alerts_raised[t]);
 }

@@ -10,6 +10,7 @@
 #include "allowlist.h"
 #include "detect.h"
 #include "hookargs.h"
+#include "alertfmt.h"
 
 /* OPT_LIST: a string that each occurrence extends (blank-separated). */
 enum opt_type { OPT_FLAG, OPT_COUNT, OPT_UINT, OPT_SIZE, OPT_STR, OPT_LIST };

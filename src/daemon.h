@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "actions.h"
+#include "alerts.h"
 #include "attrib.h"
 #include "capture.h"
 #include "cause.h"
@@ -71,25 +72,20 @@ struct daemon {
 	bool out_rsts_ok;
 };
 
-/* Control verbs (status.c); top and metrics (verbs_stats.c). */
+/* The control verbs: their table (status.c), and each verb's file. */
 extern const struct control_cmd daemon_cmds[];
 extern const unsigned int daemon_ncmds;
+/* verbs_stats.c: `top` and `metrics`. */
 void verb_top(struct control_client *cl, int argc, char **argv, void *arg);
+void verb_metrics(struct control_client *cl, int argc, char **argv,
+		  void *arg);
+/* alerts.c: `alerts`. */
 void verb_alerts(struct control_client *cl, int argc, char **argv,
 		 void *arg);
 /* verbs_bans.c: `bans`, and `unban ADDR` (root or our own user). */
 void verb_bans(struct control_client *cl, int argc, char **argv, void *arg);
 void verb_unban(struct control_client *cl, int argc, char **argv,
 		void *arg);
-
-/* alerts.c: where alert changes go; the detectors' settings. */
-void alerts_setup(struct daemon *d);
-void alerts_params(const struct config *c, struct detect_params *p);
-void alerts_tick(struct daemon *d, int64_t wall);
-void alerts_status(struct json *j, const struct daemon *d);
-void alerts_metrics(struct json *out, const struct daemon *d);
-void verb_metrics(struct control_client *cl, int argc, char **argv,
-		  void *arg);
 
 
 uint64_t daemon_lost_total(const struct daemon *d);

@@ -8,7 +8,6 @@
 #include <stdint.h>
 
 #include "alert.h"
-#include "alertfmt.h"	/* for detect's callers: the alerts as text */
 #include "cause.h"
 #include "stats.h"
 

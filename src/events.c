@@ -81,12 +81,6 @@ static void put_text(struct out *o, const char *key, size_t keylen,
 	put_text((o), (key), sizeof(key) - 1, (s), (max))
 #define PUT_FIELD(o, key, f) PUT_TEXT((o), (key), (f), sizeof(f))
 
-/* Kept for its callers outside the detectors; the text is addrfmt's. */
-const char *events_addr_str(uint8_t family, const uint8_t *addr, char *buf)
-{
-	return addrfmt_str(family, addr, buf);
-}
-
 static void put_addr(struct out *o, uint8_t family, const uint8_t *addr)
 {
 	o->p = addrfmt_put(o->p, family, addr);

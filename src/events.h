@@ -27,8 +27,6 @@ struct event_extra {
 size_t events_line(char *buf, const struct rst_event *ev,
 		   const struct event_extra *x);
 
-/* Address as text: addrfmt_str() (addrfmt.h); buf >= INET6_ADDRSTRLEN. */
-const char *events_addr_str(uint8_t family, const uint8_t *addr, char *buf);
 
 #define EVSINK_BUFLEN (256 * 1024)
 

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "hookargs.h"
+#include "alertfmt.h"
 
 int hook_argv_parse(struct hook_argv *h, const char *cmd, char *err,
 		    size_t errlen)

@@ -96,7 +96,8 @@ static void process(struct json *o, struct daemon *d)
 	promtext_head(o, "rstmon_kernel_out_rsts_total", "counter",
 	     "The kernel's Tcp OutRsts since rstmond started (firewall "
 	     "resets are not in it).");
-	if (d->out_rsts_ok && attrib_out_rsts(d->attrib, &out_rsts))
+	if (d->out_rsts_ok && d->attrib != NULL &&
+	    attrib_out_rsts(d->attrib, &out_rsts))
 		promtext_u64(o, "rstmon_kernel_out_rsts_total", NULL, NULL,
 			   out_rsts - d->out_rsts_base);
 	promtext_head(o, "rstmon_events_output_dropped_total", "counter",

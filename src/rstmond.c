@@ -712,10 +712,15 @@ static void teardown(struct daemon *d)
 {
 	char err[512];
 
+	/* In the reverse order of setup(); the metrics file last written
+	 * while every part it reads is there. */
 	if (d->ctl_ok)
 		control_close(&d->ctl);
 	if (d->cap.nl != NULL)
 		capture_close(&d->cap);
+	if (d->stats != NULL && d->cfg.metrics_file[0])
+		write_metrics_file(d);
+	actions_fini(&d->act);
 	attrib_free(d->attrib);
 	d->attrib = NULL;
 	rtnl_close(&d->rtnl);
@@ -725,13 +730,10 @@ static void teardown(struct daemon *d)
 		evsink_close(&d->sink);
 	if (d->httpd_fd >= 0)
 		httpd_close(&d->httpd);
-	if (d->stats != NULL && d->cfg.metrics_file[0])
-		write_metrics_file(d);
 	stats_free(d->stats);
 	d->stats = NULL;
 	detect_free(d->detect);
 	d->detect = NULL;
-	actions_fini(&d->act);
 	if (d->rules_installed &&
 	    privops_rules_remove(&d->priv, err, sizeof(err)) < 0)
 		log_warnx("%s", err);

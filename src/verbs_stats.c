@@ -10,6 +10,7 @@
 #include "events.h"
 #include "metrics.h"
 #include "stats.h"
+#include "addrfmt.h"
 
 #define TOP_DEFAULT_N 10
 #define TOP_MAX_N STATS_TOPK
@@ -33,7 +34,7 @@ static void top_items(struct json *j, struct daemon *d, int dim,
 		} else if (dim == DIM_REMOTES) {
 			json_u64(j, "family", it[i].family == AF_INET6 ? 6 : 4);
 			json_str(j, "remote",
-				 events_addr_str(it[i].family, it[i].remote,
+				 addrfmt_str(it[i].family, it[i].remote,
 						 addr));
 		} else {
 			json_str(j, "owner", it[i].owner);

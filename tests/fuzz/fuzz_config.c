@@ -16,6 +16,7 @@
 #include "daemon.h"
 #include "detect.h"
 #include "hookargs.h"
+#include "alertfmt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

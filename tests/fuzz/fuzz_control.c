@@ -61,12 +61,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct control_client cl;
 	struct detect_params dp;
+	struct config cfg;
 	size_t n;
 	char *nl;
 
 	if (daemon_state.stats == NULL) {
 		daemon_state.stats = stats_new();
-		detect_defaults(&dp);
+		config_defaults(&cfg);
+		alerts_params(&cfg, &dp);
 		daemon_state.detect = detect_new(&dp);
 		if (daemon_state.stats == NULL || daemon_state.detect == NULL)
 			abort();

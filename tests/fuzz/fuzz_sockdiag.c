@@ -8,6 +8,7 @@
  * not copies.  An exported sockdiag_input(buf, len, seq, portid, ctx),
  * like capture_input(), would make this include unnecessary.
  */
+#include "nlcheck.h"
 #include "../../src/sockdiag.c"
 
 

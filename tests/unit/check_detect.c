@@ -9,6 +9,7 @@
 #include "config.h"
 #include "detect.h"
 #include "unit.h"
+#include "alertfmt.h"
 
 #define T0 1000000ULL		/* now_ms at second 0 */
 #define W0 1700000000LL	/* wall at second 0: 2023-11-14T22:13:20Z */

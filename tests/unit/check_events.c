@@ -11,6 +11,7 @@
 #include "json.h"
 #include "tcp_states.h"
 #include "unit.h"
+#include "addrfmt.h"
 
 /* --- the reference: the writer rstmond used before events_line -------- */
 
@@ -306,7 +307,7 @@ START_TEST(t_addr_matches_inet_ntop)
 	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
 		ck_assert_int_eq(inet_pton(AF_INET6, fixed[i], a), 1);
 		inet_ntop(AF_INET6, a, want, sizeof(want));
-		ck_assert_str_eq(events_addr_str(AF_INET6, a, got), want);
+		ck_assert_str_eq(addrfmt_str(AF_INET6, a, got), want);
 	}
 	srandom(11);
 	for (i = 0; i < 200000; i++) {
@@ -314,7 +315,7 @@ START_TEST(t_addr_matches_inet_ntop)
 
 		rand_addr(family, a);
 		inet_ntop(family, a, want, sizeof(want));
-		ck_assert_str_eq(events_addr_str(family, a, got), want);
+		ck_assert_str_eq(addrfmt_str(family, a, got), want);
 	}
 }
 END_TEST

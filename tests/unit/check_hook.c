@@ -12,6 +12,7 @@
 
 #include "hook.h"
 #include "unit.h"
+#include "alertfmt.h"
 
 /* One scratch job for every alert, as actions.c has. */
 static struct hook_job scratch;

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "promtext.h"
 #include "unit.h"
+#include "alertfmt.h"
 
 /* \r, \n, ESC, a stray byte, C1 CSI, a NUL-free forged next line. */
 #define EVIL "x\r\nrstmond: alert=port_scan state=raised remote=1.2.3.4" \
