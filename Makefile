@@ -64,7 +64,7 @@ DAEMON_OBJS := $(CORE_OBJS) src/capture.o src/nftsock.o src/ruleset.o \
 	src/rtnl.o src/pidinfo.o src/httpd.o src/metrics.o \
 	src/verbs_stats.o src/verbs_bans.o src/alerts.o src/hook.o src/actions.o \
 	src/tasknet.o src/notify.o src/procfd.o src/privops.o src/sandbox.o \
-	src/nlreq.o
+	src/nlreq.o src/evsink.o src/procfile.o src/configfile.o
 # The client's pure formatting: unit tests link it too.
 CTL_FMT_OBJS := src/ctl_fmt.o
 CTL_OBJS := src/rstmonctl.o src/ctl_conn.o $(CTL_FMT_OBJS) src/ctl_status.o \
@@ -72,7 +72,7 @@ CTL_OBJS := src/rstmonctl.o src/ctl_conn.o $(CTL_FMT_OBJS) src/ctl_status.o \
 	src/ctl_reload.o src/ctl_bans.o
 
 UNIT_SRCS := $(wildcard tests/unit/check_*.c)
-UNIT_OBJS := $(UNIT_SRCS:.c=.o) tests/unit/unit_main.o
+UNIT_OBJS := $(UNIT_SRCS:.c=.o) tests/unit/unit_main.o tests/unit/unit_config_io.o
 TOOLS := tests/tools/rstgen
 
 BINS := src/rstmond src/rstmonctl

@@ -1,6 +1,7 @@
 /* attrib: who sent each reset and why — gathers the evidence (inventory,
  * sock_diag, /proc, counters, tracepoint), classifies, names the owner. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,7 @@
 #include "attrib.h"
 #include "attribrules.h"
 #include "pidinfo.h"
-#include "procnet.h"
+#include "procfile.h"
 #include "proven.h"
 #include "tasknet.h"
 
@@ -43,8 +44,11 @@ struct evctx {
 
 struct attrib {
 	struct attrib_params p;
-	struct sockdiag sd;
+	struct sockdiag sd;	/* when p.sockdiag is NULL */
+	struct sockdiag_source sds;
 	bool sd_ok;
+	bool sd_own;		/* sd is open */
+	char proc_root[PATH_MAX];
 	struct inventory *inv;
 	struct proven *proven;
 	struct procscan *ps;
@@ -83,15 +87,30 @@ struct attrib {
 };
 
 /* Where client ports start in this namespace (32768 if unreadable). */
-static uint16_t ephemeral_low(void)
+static uint16_t ephemeral_low(const char *proc_root)
 {
-	char buf[64];
+	char buf[64], path[PATH_MAX];
 	unsigned int lo = 32768;
 
-	if (procnet_read("/proc/sys/net/ipv4/ip_local_port_range", buf,
-			 sizeof(buf)) > 0)
+	snprintf(path, sizeof(path), "%s/sys/net/ipv4/ip_local_port_range",
+		 proc_root);
+	if (procfile_read(path, buf, sizeof(buf)) > 0)
 		sscanf(buf, "%u", &lo);
 	return lo > 0 && lo <= 65535 ? (uint16_t)lo : 32768;
+}
+
+static int sd_lookup(void *arg, uint8_t family, const uint8_t *local,
+		     uint16_t lport, const uint8_t *remote, uint16_t rport,
+		     struct sockinfo *out)
+{
+	return sockdiag_lookup(arg, family, local, lport, remote, rport, out);
+}
+
+static int sd_dump(void *arg, uint8_t family, uint32_t states,
+		   void (*cb)(const struct sockinfo *si, void *cbarg),
+		   void *cbarg)
+{
+	return sockdiag_dump(arg, family, states, cb, cbarg);
 }
 
 struct attrib *attrib_new(const struct attrib_params *p, char *note,
@@ -103,9 +122,11 @@ struct attrib *attrib_new(const struct attrib_params *p, char *note,
 	if (a == NULL)
 		return NULL;
 	a->p = *p;
+	snprintf(a->proc_root, sizeof(a->proc_root), "%s",
+		 p->proc_root != NULL ? p->proc_root : "/proc");
 	a->inv = inventory_new();
 	a->proven = proven_new();
-	a->ps = procscan_new("/proc", PROCSCAN_CAPACITY);
+	a->ps = procscan_new(a->proc_root, PROCSCAN_CAPACITY);
 	a->tj = tracejoin_new(TRACE_WINDOW_NS);
 	if (a->inv == NULL || a->proven == NULL || a->ps == NULL ||
 	    a->tj == NULL) {
@@ -117,8 +138,14 @@ struct attrib *attrib_new(const struct attrib_params *p, char *note,
 	users_init(&a->users);
 	pidinfo_init(&a->pids);
 	credits_init(&a->cr, CREDIT_MAX_AGE_MS);
-	a->sd_ok = sockdiag_open(&a->sd) == 0;
-	a->kc_ok = kcounters_open(&a->kc) == 0;
+	if (p->sockdiag != NULL) {
+		a->sds = *p->sockdiag;
+		a->sd_ok = true;
+	} else if (sockdiag_open(&a->sd) == 0) {
+		a->sds = (struct sockdiag_source){ &a->sd, sd_lookup, sd_dump };
+		a->sd_ok = a->sd_own = true;
+	}
+	a->kc_ok = kcounters_open(&a->kc, a->proc_root) == 0;
 	if (a->kc_ok) {
 		uint64_t d;
 
@@ -126,7 +153,7 @@ struct attrib *attrib_new(const struct attrib_params *p, char *note,
 		kcounters_out_rsts(&a->kc, &d);
 		kcounters_credit(&a->kc, &a->cr, 0);
 	}
-	a->ephemeral_lo = ephemeral_low();
+	a->ephemeral_lo = ephemeral_low(a->proc_root);
 	if (!p->kernel_trace) {
 		snprintf(a->tr_why, sizeof(a->tr_why), "--kernel-trace=off");
 	} else {
@@ -148,9 +175,9 @@ struct attrib *attrib_new(const struct attrib_params *p, char *note,
 				 "field is ignored, as before 6.10");
 		/* Without it, records of other namespaces are told apart
 		 * by their tuple alone. */
-		if (a->tr_ok && tasknet_init(&a->tn, "/proc") < 0)
-			snprintf(note, notelen, "/proc/self/ns/net: %s",
-				 strerror(errno));
+		if (a->tr_ok && tasknet_init(&a->tn, a->proc_root) < 0)
+			snprintf(note, notelen, "%s/self/ns/net: %s",
+				 a->proc_root, strerror(errno));
 		a->tn.ns_of = p->ns_of;
 		a->tn.ns_arg = p->ns_arg;
 	}
@@ -161,7 +188,7 @@ void attrib_free(struct attrib *a)
 {
 	if (a == NULL)
 		return;
-	if (a->sd_ok)
+	if (a->sd_own)
 		sockdiag_close(&a->sd);
 	if (a->kc_ok)
 		kcounters_close(&a->kc);
@@ -227,7 +254,7 @@ static bool record_ours(struct attrib *a, const struct trace_record *r)
 		return true;
 	if (trace_task_netns(&a->tr, r->tid, &ino))
 		return ino == a->tn.ino;
-	switch (tasknet_check(&a->tn, "/proc", r->tid, a->now_ms)) {
+	switch (tasknet_check(&a->tn, a->proc_root, r->tid, a->now_ms)) {
 	case TASKNET_FOREIGN:
 		return false;
 	case TASKNET_UNKNOWN:
@@ -318,14 +345,14 @@ static void inventory_dump(struct attrib *a, uint64_t now_ms, int64_t wall)
 	unsigned int i;
 
 	inventory_listeners_begin(a->inv);
-	if (sockdiag_dump(&a->sd, AF_INET, 1u << TCPS_LISTEN, on_listener,
+	if (a->sds.dump(a->sds.arg, AF_INET, 1u << TCPS_LISTEN, on_listener,
 			  &d) < 0 ||
-	    sockdiag_dump(&a->sd, AF_INET6, 1u << TCPS_LISTEN, on_listener,
+	    a->sds.dump(a->sds.arg, AF_INET6, 1u << TCPS_LISTEN, on_listener,
 			  &d) < 0)
 		return;		/* keep the old picture rather than a gap */
 	inventory_listeners_end(a->inv, now_ms, wall);
-	sockdiag_dump(&a->sd, AF_INET, CONN_STATES, on_conn, &d);
-	sockdiag_dump(&a->sd, AF_INET6, CONN_STATES, on_conn, &d);
+	a->sds.dump(a->sds.arg, AF_INET, CONN_STATES, on_conn, &d);
+	a->sds.dump(a->sds.arg, AF_INET6, CONN_STATES, on_conn, &d);
 	inventory_conns_end(a->inv);
 	a->st.dumps++;
 	for (i = 0; i < a->inv->nls; i++)
@@ -401,7 +428,7 @@ static void lookup(struct attrib *a, const struct rst_event *ev,
 	}
 	(*lookups)++;
 	a->st.lookups++;
-	if (sockdiag_lookup(&a->sd, ev->family, ev->local, ev->lport,
+	if (a->sds.lookup(a->sds.arg, ev->family, ev->local, ev->lport,
 			    ev->remote, ev->rport, &x->si) < 0) {
 		e->lookup = LOOKUP_NONE;
 		if (!e->listener && !e->recent_conn)

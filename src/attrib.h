@@ -24,10 +24,28 @@
 #define ATTRIB_BATCH 2048
 
 
+/*
+ * Where attrib asks sock_diag: the real socket of the namespace, or, in
+ * tests, recorded answers (a replay seam).  As sockdiag_lookup() and
+ * sockdiag_dump().
+ */
+struct sockdiag_source {
+	void *arg;
+	int (*lookup)(void *arg, uint8_t family, const uint8_t *local,
+		      uint16_t lport, const uint8_t *remote, uint16_t rport,
+		      struct sockinfo *out);
+	int (*dump)(void *arg, uint8_t family, uint32_t states,
+		    void (*cb)(const struct sockinfo *si, void *cbarg),
+		    void *cbarg);
+};
+
 struct attrib_params {
 	bool kernel_trace;	/* try the tracepoint */
 	bool use_reason;	/* ... and its reason where the kernel has it */
 	const struct netif *netif;	/* our addresses (kept by the caller) */
+	/* Replay seams; NULL: "/proc" and the namespace's sock_diag. */
+	const char *proc_root;
+	const struct sockdiag_source *sockdiag;
 	/* Who reads other users' /proc/PID/fd and /proc/TID/ns/net (the
 	 * privileged helper); NULL members: this process itself. */
 	struct procfd_ops fds;

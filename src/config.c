@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "config.h"
 #include "allowlist.h"
@@ -33,10 +32,12 @@ struct opt_desc {
 	const char *choices;	/* OPT_STR: "a|b" allowed values, or NULL */
 };
 
-static int check_cidr(const char *v, char *why, size_t whylen)
+static int check_cidr(const struct config *cfg, const char *v, char *why,
+		      size_t whylen)
 {
 	struct cidr c;
 
+	(void)cfg;
 	if (cidr_parse(v, &c) == 0)
 		return 0;
 	snprintf(why, whylen, "'%s' is not an address or CIDR", v);
@@ -44,11 +45,13 @@ static int check_cidr(const char *v, char *why, size_t whylen)
 }
 
 /* "port_scan,syn_flood": alert types that may trigger an action. */
-static int check_alert_list(const char *v, char *why, size_t whylen)
+static int check_alert_list(const struct config *c, const char *v,
+			    char *why, size_t whylen)
 {
 	char word[64];
 	const char *p = v;
 
+	(void)c;
 	while (*p != '\0') {
 		size_t n = strcspn(p, ", ");
 
@@ -66,7 +69,8 @@ static int check_alert_list(const char *v, char *why, size_t whylen)
 	return 0;
 }
 
-static int check_hook(const char *v, char *why, size_t whylen)
+static int check_hook(const struct config *c, const char *v, char *why,
+		      size_t whylen)
 {
 	struct hook_argv h;
 
@@ -74,7 +78,7 @@ static int check_hook(const char *v, char *why, size_t whylen)
 		return 0;
 	if (hook_argv_parse(&h, v, why, whylen) < 0)
 		return -1;
-	if (access(h.argv[0], X_OK) < 0) {
+	if (c->io != NULL && c->io->executable(h.argv[0]) < 0) {
 		snprintf(why, whylen, "%s: %s", h.argv[0], strerror(errno));
 		return -1;
 	}
@@ -218,7 +222,8 @@ static const struct opt_desc opts[] = {
  * Finer checks of some values (of each word of a list): 0, or -1 with
  * the reason in why.
  */
-typedef int (*check_fn)(const char *value, char *why, size_t whylen);
+typedef int (*check_fn)(const struct config *c, const char *value,
+			char *why, size_t whylen);
 
 static check_fn check_of(const struct opt_desc *d)
 {
@@ -339,7 +344,8 @@ static void why_at(char *err, size_t errlen, const char *where,
 }
 
 /* Append the words of value (blank- or comma-separated) to a list. */
-static int list_add(char *base, const struct opt_desc *d, const char *value,
+static int list_add(const struct config *c, char *base,
+		    const struct opt_desc *d, const char *value,
 		    const char *where, char *err, size_t errlen)
 {
 	size_t used = strlen(base);
@@ -362,7 +368,7 @@ static int list_add(char *base, const struct opt_desc *d, const char *value,
 		word[n] = '\0';
 		p += n;
 		if (check_of(d) != NULL &&
-		    check_of(d)(word, why, sizeof(why)) < 0) {
+		    check_of(d)(c, word, why, sizeof(why)) < 0) {
 			why_at(err, errlen, where, d, why);
 			return -1;
 		}
@@ -427,12 +433,12 @@ static int opt_set(struct config *c, const struct opt_desc *d,
 			return -1;
 		}
 		if (check_of(d) != NULL &&
-		    check_of(d)(value, why, sizeof(why)) < 0)
+		    check_of(d)(c, value, why, sizeof(why)) < 0)
 			goto invalid;
 		memcpy(base, value, strlen(value) + 1);
 		return 0;
 	case OPT_LIST:
-		return list_add(base, d, value, where, err, errlen);
+		return list_add(c, base, d, value, where, err, errlen);
 	}
 bad:
 	snprintf(err, errlen, "%s: %s: invalid value '%s'", where, d->name,
@@ -579,59 +585,22 @@ int config_parse_text(struct config *c, const char *text, const char *name,
 	return config_typed(c, name, err, errlen);
 }
 
-int config_load_file(struct config *c, const char *path, bool must_exist,
-		     char *err, size_t errlen)
+/* The file through c->io (none without one), then its text parsed. */
+static int config_load_file(struct config *c, const char *path,
+			    bool must_exist, char *err, size_t errlen)
 {
 	char *text = NULL;
-	size_t len = 0, cap = 0;
-	FILE *f;
 	int ret;
 
-	f = fopen(path, "re");
-	if (f == NULL) {
-		if (errno == ENOENT && !must_exist)
-			return 0;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (c->io == NULL)
+		return 0;
+	if (c->io->read(path, must_exist, &text, err, errlen) < 0)
 		return -1;
-	}
-	for (;;) {
-		size_t n;
-
-		if (len + 4096 + 1 > cap) {
-			char *t;
-
-			cap = cap ? cap * 2 : 8192;
-			if (cap > (1u << 20)) {
-				snprintf(err, errlen, "%s: file too large",
-					 path);
-				goto fail;
-			}
-			t = realloc(text, cap);
-			if (t == NULL) {
-				snprintf(err, errlen, "%s: out of memory",
-					 path);
-				goto fail;
-			}
-			text = t;
-		}
-		n = fread(text + len, 1, 4096, f);
-		len += n;
-		if (n < 4096)
-			break;
-	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	fclose(f);
-	text[len] = '\0';
+	if (text == NULL)
+		return 0;
 	ret = config_parse_text(c, text, path, err, errlen);
 	free(text);
 	return ret;
-fail:
-	fclose(f);
-	free(text);
-	return -1;
 }
 
 /* getopt_long table and short option string, built from opts[]. */

@@ -14,7 +14,23 @@
 #define RSTMON_DEFAULT_GROUP 5
 #define RSTMON_DEFAULT_CONFIG "/etc/rstmon/rstmond.conf"
 
+/*
+ * What reading a configuration does through the system: the daemon's
+ * configfile_io (configfile.c).  A config whose io is NULL reads no file
+ * and checks no hook (the pure parse of tests and fuzzing).
+ */
+struct config_io {
+	/* The file's text, malloc'd and NUL-terminated, in *text; 0 with
+	 * *text NULL when it does not exist and need not; -1 with a
+	 * one-line message naming the file. */
+	int (*read)(const char *path, bool must_exist, char **text,
+		    char *err, size_t errlen);
+	/* 0 when path may be executed, else -1 with errno. */
+	int (*executable)(const char *path);
+};
+
 struct config {
+	const struct config_io *io;	/* set by the caller, see above */
 	char config_file[PATH_MAX];
 	bool config_explicit;	/* -c given: a missing file is an error */
 	bool foreground;
@@ -67,12 +83,13 @@ struct config {
 	bool drop_unproven;	/* drop mode: drop unproven scanners too */
 };
 
+/* Everything at its default; c->io NULL. */
 void config_defaults(struct config *c);
 
 /*
  * Parse the command line into c (on top of what c already holds).  The
- * config file named by -c (or the default one) is read first, so that
- * the command line wins.  Returns 0, 1 when the program should exit with
+ * config file named by -c (or the default one) is read first through
+ * c->io, so that the command line wins.  Returns 0, 1 when the program should exit with
  * success (-h, -V), or -1 with a one-line message in err.
  */
 int config_from_args(struct config *c, int argc, char **argv, char *err,
@@ -80,14 +97,11 @@ int config_from_args(struct config *c, int argc, char **argv, char *err,
 
 /*
  * Parse config file text.  `name` is used in messages, which read
- * "name:line: what".  Pure.  Returns 0 or -1 with err filled.
+ * "name:line: what".  Pure but for c->io's hook check.  Returns 0 or -1
+ * with err filled.
  */
 int config_parse_text(struct config *c, const char *text, const char *name,
 		      char *err, size_t errlen);
-
-/* Read and parse a file.  A missing file is fine unless `must_exist`. */
-int config_load_file(struct config *c, const char *path, bool must_exist,
-		     char *err, size_t errlen);
 
 /* Usage text for --help. */
 void config_usage(const char *prog, void *stream);

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "control.h"
 #include "events.h"
+#include "evsink.h"
 #include "httpd.h"
 #include "loop.h"
 #include "netif.h"

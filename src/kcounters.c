@@ -2,17 +2,23 @@
  * (files kept open, one pread each) to feed credits and firewall checks. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "kcounters.h"
 #include "procnet.h"
 
-int kcounters_open(struct kcounters *k)
+int kcounters_open(struct kcounters *k, const char *proc_root)
 {
+	char path[PATH_MAX];
+
 	memset(k, 0, sizeof(*k));
-	k->snmp_fd = open(PROCNET_SNMP, O_RDONLY | O_CLOEXEC);
-	k->netstat_fd = open(PROCNET_NETSTAT, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "%s/net/snmp", proc_root);
+	k->snmp_fd = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "%s/net/netstat", proc_root);
+	k->netstat_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (k->snmp_fd < 0 || k->netstat_fd < 0) {
 		int saved = errno;
 

@@ -19,8 +19,9 @@ struct kcounters {
 	char buf[16384];
 };
 
-/* Open both files (in the current network namespace).  -1 + errno. */
-int kcounters_open(struct kcounters *k);
+/* Open both files under proc_root ("/proc": the current network
+ * namespace's).  -1 + errno. */
+int kcounters_open(struct kcounters *k, const char *proc_root);
 void kcounters_close(struct kcounters *k);
 
 /* Tcp: OutRsts as it stands, without touching the increase below. */

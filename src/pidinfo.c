@@ -1,9 +1,10 @@
 /* pidinfo: pid -> comm, uid and cgroup, read from /proc and cached briefly. */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "pidinfo.h"
-#include "procnet.h"
+#include "procfile.h"
 
 void pidinfo_init(struct pidinfo *p)
 {
@@ -25,20 +26,21 @@ static bool status_euid(const char *text, uint32_t *uid)
 static bool pidinfo_read(struct pidinfo *p, struct procscan *ps,
 			 uint32_t pid, struct proc_owner *o)
 {
-	char path[64], buf[4096];
+	char path[PATH_MAX], buf[4096];
 	long n;
 
 	p->reads++;
 	memset(o, 0, sizeof(*o));
 	o->pid = pid;
-	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
-	n = procnet_read(path, buf, sizeof(buf));
+	snprintf(path, sizeof(path), "%s/%u/comm", procscan_root(ps), pid);
+	n = procfile_read(path, buf, sizeof(buf));
 	if (n <= 0)
 		return false;
 	buf[strcspn(buf, "\n")] = '\0';
 	snprintf(o->comm, sizeof(o->comm), "%.15s", buf);
-	snprintf(path, sizeof(path), "/proc/%u/status", pid);
-	if (procnet_read(path, buf, sizeof(buf)) <= 0 ||
+	snprintf(path, sizeof(path), "%s/%u/status", procscan_root(ps),
+		 pid);
+	if (procfile_read(path, buf, sizeof(buf)) <= 0 ||
 	    !status_euid(buf, &o->uid))
 		return false;
 	procscan_fill_cgroup(ps, o);

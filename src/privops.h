@@ -14,14 +14,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* The sets of table inet rstmon (rules/rstmon.nft), by number. */
-enum privops_set {
-	PRIVOPS_RATELIMIT4,
-	PRIVOPS_RATELIMIT6,
-	PRIVOPS_DROP4,
-	PRIVOPS_DROP6,
-	PRIVOPS_SET_MAX
-};
+#include "privproto.h"
 
 struct privops {
 	int fd;			/* our end of the socketpair; -1: none */
@@ -74,8 +67,5 @@ int privops_set_del(struct privops *pv, enum privops_set set,
  * nft's message in err. */
 int privops_rules_install(struct privops *pv, char *err, size_t errlen);
 int privops_rules_remove(struct privops *pv, char *err, size_t errlen);
-
-/* The key length of a set's elements (4 or 16). */
-size_t privops_set_keylen(enum privops_set set);
 
 #endif

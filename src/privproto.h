@@ -7,7 +7,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "privops.h"
+/* The sets of table inet rstmon (rules/rstmon.nft), by number. */
+enum privops_set {
+	PRIVOPS_RATELIMIT4,
+	PRIVOPS_RATELIMIT6,
+	PRIVOPS_DROP4,
+	PRIVOPS_DROP6,
+	PRIVOPS_SET_MAX
+};
 
 enum privop {
 	PRIVOP_FD_SOCKETS = 1,	/* pid, cursor, budget -> inodes, cursor */
@@ -59,5 +66,8 @@ struct privop_ans {
  * does not read).  Returns NULL, or why not.  Pure.
  */
 const char *privproto_check(const struct privop_req *r, size_t len);
+
+/* The key length of a set's elements (4 or 16). */
+size_t privops_set_keylen(enum privops_set set);
 
 #endif

@@ -1,9 +1,6 @@
-/* procnet: read counters from /proc/net/snmp and /proc/net/netstat. */
-#include <errno.h>
-#include <fcntl.h>
+/* procnet: the counters of /proc/net/snmp and /proc/net/netstat, parsed. */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "procnet.h"
 
@@ -68,36 +65,4 @@ int procnet_parse(const char *text, const char *prefix,
 		return found;
 	}
 	return found;
-}
-
-long procnet_read(const char *path, char *buf, size_t buflen)
-{
-	size_t len = 0;
-	ssize_t n;
-	int fd, saved;
-
-	if (buflen == 0) {
-		errno = EINVAL;
-		return -1;
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	while (len + 1 < buflen) {
-		n = read(fd, buf + len, buflen - 1 - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	close(fd);
-	return (long)len;
 }

@@ -1,4 +1,4 @@
-/* procnet: read counters from /proc/net/snmp and /proc/net/netstat. */
+/* procnet: the counters of /proc/net/snmp and /proc/net/netstat, parsed. */
 #ifndef RSTMON_PROCNET_H
 #define RSTMON_PROCNET_H
 
@@ -14,15 +14,5 @@
  */
 int procnet_parse(const char *text, const char *prefix,
 		  const char *const *names, int n, uint64_t *out);
-
-/*
- * Read a whole file into buf (NUL-terminated).  The files are per network
- * namespace: /proc/net follows the reading thread's namespace.  Returns
- * the length, or -1 with errno.
- */
-long procnet_read(const char *path, char *buf, size_t buflen);
-
-#define PROCNET_SNMP "/proc/net/snmp"
-#define PROCNET_NETSTAT "/proc/net/netstat"
 
 #endif

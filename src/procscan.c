@@ -347,6 +347,11 @@ static long read_pid_file(const struct procscan *p, uint32_t pid,
 	return (long)got;
 }
 
+const char *procscan_root(const struct procscan *p)
+{
+	return p->root;
+}
+
 void procscan_fill_cgroup(struct procscan *p, struct proc_owner *o)
 {
 	char text[4096], path[4096], *nl;

@@ -49,6 +49,9 @@ bool procscan_busy(const struct procscan *p);
 unsigned int procscan_step(struct procscan *p, uint64_t now_ms,
 			   unsigned int budget, uint64_t ttl_ms);
 
+/* The proc root it was made with. */
+const char *procscan_root(const struct procscan *p);
+
 /* Fill unit/container/cgroup of o from /proc/PID/cgroup (one read). */
 void procscan_fill_cgroup(struct procscan *p, struct proc_owner *o);
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "configfile.h"
 #include "daemon.h"
 #include "log.h"
 #include "metrics.h"
@@ -366,6 +367,7 @@ static void do_reload(struct daemon *d)
 	if (d->sink_ok && evsink_reopen(&d->sink, err, sizeof(err)) < 0)
 		log_warnx("%s", err);
 	config_defaults(&nc);
+	nc.io = &configfile_io;
 	if (config_from_args(&nc, d->argc, d->argv, err, sizeof(err)) != 0) {
 		log_warnx("reload: %s; keeping the running configuration",
 			  err);
@@ -846,6 +848,7 @@ int main(int argc, char **argv)
 	int r, ready_fd = -1;
 
 	config_defaults(&d.cfg);
+	d.cfg.io = &configfile_io;
 	d.httpd_fd = -1;
 	d.argc = argc;
 	d.argv = argv;

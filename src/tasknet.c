@@ -1,6 +1,7 @@
 /* tasknet: is a task in our network namespace?  By the device and inode
  * of /proc/TID/ns/net, compared with our own; a small cache spares the
  * stat for a task that sends many resets. */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -9,7 +10,7 @@
 
 int tasknet_init(struct tasknet *t, const char *proc)
 {
-	char path[64];
+	char path[PATH_MAX];
 	struct stat st;
 
 	memset(t, 0, sizeof(*t));
@@ -28,7 +29,7 @@ enum tasknet_verdict tasknet_check(struct tasknet *t, const char *proc,
 	unsigned int slot = tid % TASKNET_CACHE;
 	enum tasknet_verdict v;
 	uint64_t dev, ino;
-	char path[64];
+	char path[PATH_MAX];
 	struct stat st;
 
 	if (!t->ok || tid == 0)

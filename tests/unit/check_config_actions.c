@@ -18,6 +18,7 @@ static char err[512];
 static void fresh(void)
 {
 	config_defaults(&c);
+	c.io = &unit_config_io;
 	snprintf(c.config_file, sizeof(c.config_file), "%s", NO_FILE);
 	memset(err, 0, sizeof(err));
 }

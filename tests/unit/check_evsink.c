@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "events.h"
+#include "evsink.h"
 #include "unit.h"
 
 static char dir[64];

@@ -4,11 +4,17 @@
 
 #include <check.h>
 
+#include "config.h"
+
+/* config_io for tests that read files (unit_config_io.c). */
+extern const struct config_io unit_config_io;
+
 Suite *packet_suite(void);
 Suite *json_suite(void);
 Suite *seqtrack_suite(void);
 Suite *reconcile_suite(void);
 Suite *procnet_suite(void);
+Suite *procfile_suite(void);
 Suite *config_suite(void);
 Suite *tracejoin_suite(void);
 Suite *procscan_suite(void);

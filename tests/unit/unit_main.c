@@ -13,6 +13,7 @@ int main(void)
 	srunner_add_suite(sr, seqtrack_suite());
 	srunner_add_suite(sr, reconcile_suite());
 	srunner_add_suite(sr, procnet_suite());
+	srunner_add_suite(sr, procfile_suite());
 	srunner_add_suite(sr, config_suite());
 	srunner_add_suite(sr, tracejoin_suite());
 	srunner_add_suite(sr, procscan_suite());
