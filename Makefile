@@ -33,11 +33,12 @@ endif
 # `make check` can install a missing library before asking pkg-config.
 DAEMON_PKGS := libmnl libnetfilter_log libnftnl libnftables libcap-ng \
 	libseccomp
-PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DAEMON_PKGS) jansson check 2>/dev/null)
+DAEMON_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DAEMON_PKGS) 2>/dev/null)
+CTL_CFLAGS = $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)
+CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 DAEMON_LIBS = $(shell $(PKG_CONFIG) --libs $(DAEMON_PKGS)) -lm
 CTL_LIBS = $(shell $(PKG_CONFIG) --libs jansson)
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
-override CPPFLAGS += -Isrc $(PKG_CFLAGS)
 
 ifeq ($(V),1)
 Q :=
@@ -47,55 +48,98 @@ Q := @
 say = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
-# Everything of the daemon but main(): unit tests link against it too.
-CORE_OBJS := src/log.o src/json.o src/packet.o src/seqtrack.o \
-	src/reconcile.o src/procnet.o src/config.o src/events.o \
-	src/netif.o src/cause.o src/tracefmt.o src/tracejoin.o src/cgroup.o src/users.o \
-	src/credits.o src/classify.o src/inventory.o src/tcp_states.o \
-	src/stats.o src/topk.o src/hll.o src/addrfmt.o src/alertfmt.o \
-	src/secring.o src/claim.o src/detect.o src/det_scan.o src/det_flood.o \
-	src/det_down.o src/det_overflow.o src/det_storm.o src/det_rate.o \
-	src/ratelimit.o src/allowlist.o src/banlist.o src/hookargs.o \
-	src/proven.o src/privproto.o src/attribrules.o src/nlattr.o src/promtext.o \
-	src/clock.o
-DAEMON_OBJS := $(CORE_OBJS) src/capture.o src/nftsock.o src/ruleset.o \
-	src/loop.o src/control.o src/privdrop.o src/status.o src/trace.o \
-	src/procscan.o src/sockdiag.o src/attrib.o src/kcounters.o \
-	src/rtnl.o src/pidinfo.o src/httpd.o src/metrics.o \
-	src/verbs_stats.o src/verbs_bans.o src/alerts.o src/hook.o src/actions.o \
-	src/tasknet.o src/notify.o src/procfd.o src/privops.o src/sandbox.o \
-	src/nlreq.o src/evsink.o src/procfile.o src/configfile.o
-# The client's pure formatting: unit tests link it too.
-CTL_FMT_OBJS := src/ctl_fmt.o
-CTL_OBJS := src/rstmonctl.o src/ctl_conn.o $(CTL_FMT_OBJS) src/ctl_status.o \
-	src/ctl_top.o src/ctl_events.o src/ctl_alerts.o src/ctl_metrics.o \
-	src/ctl_reload.o src/ctl_bans.o
+# The folders are the architecture, and each compiles seeing only the
+# headers it may use, so that a wrong include does not build:
+#   src/core    pure: parse, classify, count, detect, decide, format
+#   src/kernel  the kernel's interfaces: netlink, tracefs, /proc, clocks
+#   src/daemon  rstmond: its loop, control socket, metrics, actions
+#   src/client  rstmonctl
+# The core takes no library's headers and links as one archive with
+# none (`make arch-check` proves it with nm, and finds cycles).
+CORE_INC := -Isrc/core
+KERNEL_INC := -Isrc/kernel $(CORE_INC)
+DAEMON_INC := -Isrc/daemon $(KERNEL_INC)
+CLIENT_INC := -Isrc/client $(CORE_INC)
 
-UNIT_SRCS := $(wildcard tests/unit/check_*.c)
-UNIT_OBJS := $(UNIT_SRCS:.c=.o) tests/unit/unit_main.o tests/unit/unit_config_io.o
+objs = $(patsubst %.c,%.o,$(wildcard $(1)/*.c))
+CORE_OBJS := $(call objs,src/core)
+CORE_LIB := src/core/librstmon-core.a
+KERNEL_OBJS := $(call objs,src/kernel)
+DAEMON_OBJS := $(filter-out src/daemon/rstmond.o,$(call objs,src/daemon))
+CLIENT_OBJS := $(call objs,src/client)
+# The client's pure formatting: unit_edge tests it.
+CTL_FMT_OBJS := src/client/ctl_fmt.o
+
+UNIT_CORE_OBJS := $(call objs,tests/unit/core) tests/unit/unit_main.o
+UNIT_EDGE_OBJS := $(call objs,tests/unit/edge) tests/unit/unit_main.o
+UNIT_BINS := tests/unit/unit_core tests/unit/unit_edge
 TOOLS := tests/tools/rstgen
 
 BINS := src/rstmond src/rstmonctl
 
-.PHONY: all check unit docs-check integration run install uninstall clean help deps \
-	test-build fuzz fuzz-build
+.PHONY: all check unit docs-check arch-check integration run install \
+	uninstall clean help deps test-build fuzz fuzz-build
 
 all: $(BINS)
 
-src/rstmond: src/rstmond.o $(DAEMON_OBJS)
+src/core/%.o: src/core/%.c
+	$(call say,CC,$@)$(CC) $(CORE_INC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+src/kernel/%.o: src/kernel/%.c
+	$(call say,CC,$@)$(CC) $(KERNEL_INC) $(DAEMON_CFLAGS) $(CPPFLAGS) \
+		$(CFLAGS) -c -o $@ $<
+
+src/daemon/%.o: src/daemon/%.c
+	$(call say,CC,$@)$(CC) $(DAEMON_INC) $(DAEMON_CFLAGS) $(CPPFLAGS) \
+		$(CFLAGS) -c -o $@ $<
+
+src/client/%.o: src/client/%.c
+	$(call say,CC,$@)$(CC) $(CLIENT_INC) $(CTL_CFLAGS) $(CPPFLAGS) \
+		$(CFLAGS) -c -o $@ $<
+
+$(CORE_LIB): $(CORE_OBJS)
+	$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
+
+src/rstmond: src/daemon/rstmond.o $(DAEMON_OBJS) $(KERNEL_OBJS) $(CORE_LIB)
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
 
-src/rstmonctl: $(CTL_OBJS)
+src/rstmonctl: $(CLIENT_OBJS)
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(CTL_LIBS)
 
-tests/unit/unit_tests: $(UNIT_OBJS) $(DAEMON_OBJS) $(CTL_FMT_OBJS)
+# unit_core: the core's tests, linked with the core archive alone (and
+# Check): a part that needed more would not link.
+tests/unit/core/%.o: tests/unit/core/%.c
+	$(call say,CC,$@)$(CC) -Itests/unit $(CORE_INC) $(CHECK_CFLAGS) \
+		$(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+tests/unit/unit_main.o: tests/unit/unit_main.c
+	$(call say,CC,$@)$(CC) -Itests/unit $(CORE_INC) $(CHECK_CFLAGS) \
+		$(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+tests/unit/unit_core: $(UNIT_CORE_OBJS) $(CORE_LIB)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) -lm
+
+tests/unit/edge/%.o: tests/unit/edge/%.c
+	$(call say,CC,$@)$(CC) -Itests/unit $(DAEMON_INC) -Isrc/client \
+		$(DAEMON_CFLAGS) $(CHECK_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+		-c -o $@ $<
+
+tests/unit/unit_edge: $(UNIT_EDGE_OBJS) $(DAEMON_OBJS) $(KERNEL_OBJS) \
+		$(CTL_FMT_OBJS) $(CORE_LIB)
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(DAEMON_LIBS)
 
-# sockdiag.o: events.o in CORE_OBJS calls its tcp_state_name().
-tests/bench/stats_bench: tests/bench/stats_bench.o $(CORE_OBJS)
-	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
+tests/bench/stats_bench.o: tests/bench/stats_bench.c
+	$(call say,CC,$@)$(CC) $(CORE_INC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-tests/bench/nftset_bench: tests/bench/nftset_bench.o src/nftsock.o
+tests/bench/stats_bench: tests/bench/stats_bench.o $(CORE_LIB)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ -lm
+
+tests/bench/nftset_bench.o: tests/bench/nftset_bench.c
+	$(call say,CC,$@)$(CC) $(KERNEL_INC) $(DAEMON_CFLAGS) $(CPPFLAGS) \
+		$(CFLAGS) -c -o $@ $<
+
+tests/bench/nftset_bench: tests/bench/nftset_bench.o src/kernel/nftsock.o \
+		src/kernel/nlreq.o
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
 
 # The floor of tests/bench/throughput.sh: an NFLOG reader that only counts.
@@ -116,10 +160,10 @@ bench:
 tests/tools/%: tests/tools/%.c
 	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
-%.o: %.c
+tests/bench/%.o: tests/bench/%.c
 	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-test-build: $(BINS) tests/unit/unit_tests $(TOOLS)
+test-build: $(BINS) $(UNIT_BINS) $(TOOLS)
 
 # `check` and `run` first install what is missing (Debian 12, apt-get),
 # then build in a fresh make so pkg-config sees the new libraries.
@@ -128,10 +172,16 @@ deps:
 
 check: deps
 	@$(MAKE) --no-print-directory test-build
-	@$(MAKE) --no-print-directory unit docs-check integration
+	@$(MAKE) --no-print-directory unit arch-check docs-check integration
 
-unit: tests/unit/unit_tests
-	tests/unit/unit_tests
+unit: $(UNIT_BINS)
+	tests/unit/unit_core
+	tests/unit/unit_edge
+
+# The core archive needs no library's symbol; no cycle of includes or
+# calls between files; no folder includes past its place.
+arch-check: $(CORE_LIB) $(BINS) $(UNIT_BINS)
+	python3 tests/arch-check.py .
 
 docs-check: $(BINS)
 	tests/docs-check.sh
@@ -152,9 +202,11 @@ FUZZ_CC ?= clang
 FUZZ_TARGETS := packet nflog sockdiag proc config control trace json httpd \
 	rtnl
 FUZZ_BINS := $(FUZZ_TARGETS:%=tests/fuzz/fuzz_%)
-FUZZ_OBJS := $(DAEMON_OBJS:src/%=tests/fuzz/obj/%)
+FUZZ_OBJS := $(patsubst src/%,tests/fuzz/obj/%,$(CORE_OBJS) $(KERNEL_OBJS) \
+	$(DAEMON_OBJS))
 FUZZ_LIB := tests/fuzz/obj/librstmon.a
 FUZZ_SAN := address,undefined
+FUZZ_INC := $(DAEMON_INC) -Isrc/client
 FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer -std=gnu11 -D_GNU_SOURCE \
 	$(WARN) -MMD -MP -fno-sanitize-recover=undefined
 ifeq ($(WERROR),1)
@@ -163,12 +215,14 @@ endif
 
 tests/fuzz/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(call say,FUZZCC,$@)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) \
+	$(call say,FUZZCC,$@)$(FUZZ_CC) $(FUZZ_INC) $(DAEMON_CFLAGS) \
+		$(CTL_CFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) \
 		-fsanitize=fuzzer-no-link,$(FUZZ_SAN) -c -o $@ $<
 
 tests/fuzz/obj/fuzz_%.o: tests/fuzz/fuzz_%.c
 	@mkdir -p $(@D)
-	$(call say,FUZZCC,$@)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) \
+	$(call say,FUZZCC,$@)$(FUZZ_CC) $(FUZZ_INC) $(DAEMON_CFLAGS) \
+		$(CTL_CFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) \
 		-fsanitize=fuzzer-no-link,$(FUZZ_SAN) -c -o $@ $<
 
 $(FUZZ_LIB): $(FUZZ_OBJS)
@@ -186,7 +240,7 @@ fuzz-build: $(FUZZ_BINS)
 fuzz: fuzz-build
 	tests/fuzz/run.sh $(FUZZ_TARGETS)
 
--include $(wildcard tests/fuzz/obj/*.d)
+-include $(wildcard tests/fuzz/obj/*.d tests/fuzz/obj/*/*.d)
 
 # What install puts (uninstall removes exactly these).
 RULE_FILES := rules/rstmon.nft rules/rstmon.iptables rules/rstmon.ip6tables
@@ -251,7 +305,8 @@ uninstall:
 	fi
 
 clean:
-	rm -f src/*.o src/*.d tests/unit/*.o tests/unit/*.d $(BINS) \
+	rm -f src/*/*.o src/*/*.d $(CORE_LIB) tests/unit/*.o tests/unit/*.d \
+		tests/unit/*/*.o tests/unit/*/*.d $(BINS) $(UNIT_BINS) \
 		tests/unit/unit_tests $(TOOLS) $(FUZZ_BINS)
 	rm -f tests/bench/stats_bench tests/bench/nftset_bench \
 		tests/bench/nflog_count tests/bench/*.o tests/bench/*.d
@@ -262,6 +317,7 @@ help:
 	@echo 'make check       install missing packages, build, run unit and integration tests (root)'
 	@echo 'make run         install missing packages, build, load rules/rstmon.nft, run rstmond in the foreground (root)'
 	@echo 'make unit        unit tests only (no root needed)'
+	@echo 'make arch-check  the core links with no library; no include or call cycle'
 	@echo 'make integration integration tests only (root)'
 	@echo 'make fuzz        fuzz every parser of outside bytes for a while (clang, libFuzzer; FUZZ_SECONDS=60 each)'
 	@echo 'make install     install (PREFIX=$(PREFIX), DESTDIR=)'
@@ -269,4 +325,4 @@ help:
 	@echo 'make clean       remove build output'
 	@echo 'options: V=1 (show commands), WERROR=1, SANITIZE=1 (ASan+UBSan)'
 
--include $(wildcard src/*.d tests/unit/*.d tests/bench/*.d)
+-include $(wildcard src/*/*.d tests/unit/*.d tests/unit/*/*.d tests/bench/*.d)

@@ -65,6 +65,26 @@ while read -r key def; do
 		exit 1; }
 done || rc=1
 
+# rstmond.conf(5) states the same defaults: the line after a key's
+# heading reads "type [bounds], default X."
+"$rstmond" --help | sed -n 's/^ *\(-., \)\{0,1\}--\([a-z0-9-]*\).*(default \([^) ]*\))$/\2 \3/p' |
+while read -r key def; do
+	case " $keys " in *" $key "*) ;; *) continue ;; esac
+	said=$(awk -v key="$key" '
+		function clean(t) { gsub(/\\-/, "-", t); sub(/[.:,]$/, "", t); return t }
+		state == 0 { h = $0; gsub(/\\-/, "-", h)
+			if (h ~ "^\\.B[IR]* \"" key " = ") state = 1; next }
+		state == 1 && /default$/ { state = 2; next }
+		state == 1 { if (match($0, /default [^ ]+/))
+				print clean(substr($0, RSTART + 8, RLENGTH - 8))
+			exit }
+		state == 2 { sub(/^\.[BIR]+ /, ""); print clean($1); exit }
+	' "$man5")
+	[ "$said" = "$def" ] || {
+		echo "docs-check: rstmond.conf.5: $key: default '$said', but --help says $def" >&2
+		exit 1; }
+done || rc=1
+
 # The example passes `rstmond -n` as shipped (all commented out), and with
 # every setting uncommented: each shows its default, and every default is
 # a valid value (an empty one means none), so no line needs skipping.

@@ -1,6 +1,6 @@
 /* nflog_count: the floor of tests/bench/throughput.sh — read NFLOG, count. */
 /*
- * The socket is set up as src/capture.c sets up rstmond's (same receive
+ * The socket is set up as src/kernel/capture.c sets up rstmond's (same receive
  * buffer, one BIND+config message with the sequence flag, the same copy
  * mode, queue threshold, flush timeout and kernel buffer) and read the
  * same way (epoll, non-blocking drain of at most --budget datagrams per
@@ -38,7 +38,7 @@
 #include <linux/netfilter/nfnetlink_log.h>
 #include <libnetfilter_log/libnetfilter_log.h>
 
-/* As src/capture.c: the kernel's batch is at most 128 KiB. */
+/* As src/kernel/capture.c: the kernel's batch is at most 128 KiB. */
 #define BUFLEN (128 * 1024 + 4096)
 #define CFG_LEN 512
 #define NLBUFSIZ (128 * 1024)
@@ -177,7 +177,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	/* rstmond's defaults (src/config.c). */
+	/* rstmond's defaults (src/core/config.c). */
 	long long rcvbuf = 8 << 20;
 	unsigned long group = 5, qthresh = 1000, flush_ms = 10, budget = 256;
 	struct counts c = { 0 };

@@ -6,13 +6,14 @@
  * follow, and `echo`, which writes every word back through json_str():
  * hostile bytes straight into the JSON writer.
  *
- * client_command() is static: src/control.c itself is compiled in here
- * (the real function, not a copy).  What stays out is the framing in
- * client_cb() (recv, the newline, "command line too long"), which is
- * mixed with the socket: a control_input(cl, buf, len) taking the bytes
- * received would make both fuzzable without a socket.
+ * client_take() is static: src/daemon/control.c itself is compiled in
+ * here (the real function, not a copy).  It is given the bytes as
+ * connset would have received them (at most CONTROL_MAX_LINE - 1,
+ * NUL-terminated): the framing (the newline, "command line too long"),
+ * the command, the reply — everything but the send, which
+ * client_input() does next: the reply is checked where it is queued.
  */
-#include "../../src/control.c"
+#include "../../src/daemon/control.c"
 
 #include "daemon.h"
 
@@ -37,16 +38,6 @@ static void verb_echo(struct control_client *cl, int argc, char **argv,
 	json_raw(j, "\n", 1);
 }
 
-/* status.c's cmd_events (static there). */
-static void verb_events(struct control_client *cl, int argc, char **argv,
-			void *arg)
-{
-	(void)argc;
-	(void)argv;
-	(void)arg;
-	control_follow(cl);
-}
-
 static const struct control_cmd cmds[] = {
 	{ "top", verb_top },
 	{ "alerts", verb_alerts },
@@ -60,10 +51,11 @@ static struct control ctl;
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct control_client cl;
+	static char in[CONTROL_MAX_LINE];
 	struct detect_params dp;
 	struct config cfg;
+	bool line, queued;
 	size_t n;
-	char *nl;
 
 	if (daemon_state.stats == NULL) {
 		daemon_state.stats = stats_new();
@@ -75,40 +67,39 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		daemon_state.now_ms = 3600000;
 	}
 	memset(&ctl, 0, sizeof(ctl));
-	LIST_INIT(&ctl.clients);
+	LIST_INIT(&ctl.conns.peers);
 	ctl.cmds = cmds;
 	ctl.ncmds = sizeof(cmds) / sizeof(cmds[0]);
 	ctl.arg = &daemon_state;
 	memset(&cl, 0, sizeof(cl));
 	cl.ctl = &ctl;
-	json_init(&cl.out, CONTROL_MAX_REPLY);
+	cl.c.in = in;
+	json_init(&cl.c.out, CONTROL_MAX_REPLY);
 
-	/* What client_cb() holds when a line is complete: at most
-	 * CONTROL_MAX_LINE - 1 bytes, the newline replaced by a NUL. */
-	n = size < sizeof(cl.in) - 1 ? size : sizeof(cl.in) - 1;
-	memcpy(cl.in, data, n);
-	cl.in[n] = '\0';
-	cl.inlen = n;
-	nl = memchr(cl.in, '\n', n);
-	if (nl != NULL)
-		*nl = '\0';
-	client_command(&cl, cl.in);
-	if (!json_ok(&cl.out)) {
-		json_reset(&cl.out);
-		control_reply_error(&cl, "reply too large");
-	}
+	/* A line, as a client sends it: the newline added when the input
+	 * has none (the corpus is commands), unless it fills the buffer. */
+	n = size < sizeof(in) - 1 ? size : sizeof(in) - 1;
+	memcpy(in, data, n);
+	if (memchr(in, '\n', n) == NULL && n + 1 < sizeof(in) - 1)
+		in[n++] = '\n';
+	in[n] = '\0';
+	cl.c.inlen = n;
+	line = memchr(in, '\n', n) != NULL;
+	queued = client_take(&cl);
+	if (queued != (line || n + 1 >= CONTROL_MAX_LINE))
+		abort();
 
-	if (!cl.got_command || ctl.served != 1)
+	if (line && (!cl.got_command || ctl.served != 1))
 		abort();
 	if (cl.follow) {
 		/* events: no reply, the stream follows. */
-		if (cl.out.len != 0 || ctl.nfollowers != 1)
+		if (cl.c.out.len != 0 || ctl.nfollowers != 1)
 			abort();
-	} else {
-		if (cl.out.len < 2 || cl.out.buf[cl.out.len - 1] != '\n')
+	} else if (cl.c.out.len > 0) {
+		if (cl.c.out.len < 2 || cl.c.out.buf[cl.c.out.len - 1] != '\n')
 			abort();
-		jansson_require_valid(cl.out.buf, cl.out.len);
+		jansson_require_valid(cl.c.out.buf, cl.c.out.len);
 	}
-	json_free(&cl.out);
+	json_free(&cl.c.out);
 	return 0;
 }

@@ -1,5 +1,5 @@
 /*
- * fuzz_json: the JSON writer of src/json.c over arbitrary bytes.
+ * fuzz_json: the JSON writer of src/core/json.c over arbitrary bytes.
  *   - json_escape() of the input: the text between quotes must be valid
  *     UTF-8 JSON that decodes (jansson) to the input with each byte that
  *     is not part of valid UTF-8 replaced by U+FFFD — computed here by an

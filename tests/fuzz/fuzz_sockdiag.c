@@ -9,7 +9,7 @@
  * like capture_input(), would make this include unnecessary.
  */
 #include "nlcheck.h"
-#include "../../src/sockdiag.c"
+#include "../../src/kernel/sockdiag.c"
 
 
 #include "inventory.h"

@@ -5,7 +5,7 @@
  * a metadata page, then a power-of-two data area.  Input: u16 position
  * of the first record in the ring (records may wrap), u16 tracepoint id
  * (its low two bits also pick the layout: 6.18, 5.10, 4.19 or with a
- * family field, tests/unit/tracefmt_fixtures.h), then the records as the
+ * family field, tests/unit/core/tracefmt_fixtures.h), then the records as the
  * ring holds them.  The layouts come from tracefmt_parse() on the format
  * files; odd ids read the records as --kernel-trace=actor-only does.
  */
@@ -16,7 +16,7 @@
 #include <linux/perf_event.h>
 
 #include "trace.h"
-#include "../unit/tracefmt_fixtures.h"
+#include "../unit/core/tracefmt_fixtures.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

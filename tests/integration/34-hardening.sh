@@ -81,11 +81,12 @@ SOCK=$SOCK0
 # socket API's sockaddr casts, so only its certain "will break" fails.
 if command -v gcc >/dev/null; then
 	# shellcheck disable=SC2046
-	gcc -std=gnu11 -D_GNU_SOURCE -I"$TOP/src" \
+	gcc -std=gnu11 -D_GNU_SOURCE -I"$TOP/src/daemon" \
+		-I"$TOP/src/kernel" -I"$TOP/src/core" -I"$TOP/src/client" \
 		$(pkg-config --cflags libmnl libnetfilter_log libnftnl \
 			libnftables libcap-ng jansson) \
 		-O2 -fstrict-aliasing -Wstrict-aliasing=2 -fsyntax-only \
-		"$TOP"/src/*.c >"$TMPD/alias.out" 2>&1 ||
+		"$TOP"/src/*/*.c >"$TMPD/alias.out" 2>&1 ||
 		fail "gcc -fsyntax-only: $(cat "$TMPD/alias.out")"
 	grep -B2 -A3 "will break strict-aliasing" "$TMPD/alias.out" >&2 &&
 		fail "a type-punned pointer (above)"

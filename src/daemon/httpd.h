@@ -5,8 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/queue.h>
 
+#include "connset.h"
 #include "json.h"
 #include "loop.h"
 
@@ -17,17 +17,13 @@
 /* Fill `out` with the body of GET /metrics. */
 typedef void (*httpd_body_fn)(struct json *out, void *arg);
 
-struct httpd_client;
-
 struct httpd {
-	struct loop *loop;
-	struct watcher w;
+	struct connset conns;	/* HTTPD_MAX_CLIENTS at most */
+	bool open;
 	httpd_body_fn body;
 	void *arg;
-	LIST_HEAD(, httpd_client) clients;
-	unsigned int nclients;
 	uint64_t requests;	/* answered 200 */
-	uint64_t rejected;	/* 4xx, too many clients, timeouts */
+	uint64_t rejected;	/* 4xx (conns: too many clients, timeouts) */
 };
 
 /*
@@ -42,7 +38,7 @@ int httpd_listen(const char *spec, char *err, size_t errlen);
 int httpd_start(struct httpd *h, struct loop *loop, int fd,
 		httpd_body_fn body, void *arg);
 void httpd_close(struct httpd *h);
-/* Drop clients that take too long to send their request. */
+/* Drop clients not answered HTTPD_TIMEOUT_MS after they connected. */
 void httpd_tick(struct httpd *h, uint64_t now_ms);
 
 /* Parse a request head; pure.  0: GET or HEAD of `path` (copied);

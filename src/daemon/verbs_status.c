@@ -1,13 +1,8 @@
-/* status: the control socket verbs that report the daemon's state. */
+/* verbs_status: the control socket's status, reload and events verbs. */
 #include <unistd.h>
 
 #include "daemon.h"
 #include "ruleset.h"
-
-uint64_t daemon_lost_total(const struct daemon *d)
-{
-	return d->cap.seq.lost;
-}
 
 static void status_capture(struct json *j, const struct daemon *d)
 {
@@ -126,7 +121,7 @@ static void status_helper(struct json *j, const struct daemon *d)
 	json_obj_end(j);
 }
 
-static void cmd_status(struct control_client *cl, int argc, char **argv,
+void verb_status(struct control_client *cl, int argc, char **argv,
 		       void *arg)
 {
 	struct daemon *d = arg;
@@ -177,16 +172,16 @@ static void cmd_status(struct control_client *cl, int argc, char **argv,
 	}
 	json_obj_begin(j, "control");
 	json_u64(j, "served", d->ctl.served);
-	json_u64(j, "refused", d->ctl.refused);
+	json_u64(j, "refused", d->ctl.refused + d->ctl.conns.refused);
 	json_u64(j, "followers", d->ctl.nfollowers);
 	json_u64(j, "followers_dropped", d->ctl.followers_dropped);
-	json_u64(j, "timed_out", d->ctl.timed_out);
+	json_u64(j, "timed_out", d->ctl.conns.timed_out);
 	json_obj_end(j);
 	json_obj_end(j);
 	json_raw(j, "\n", 1);
 }
 
-static void cmd_reload(struct control_client *cl, int argc, char **argv,
+void verb_reload(struct control_client *cl, int argc, char **argv,
 		       void *arg)
 {
 	struct daemon *d = arg;
@@ -206,7 +201,7 @@ static void cmd_reload(struct control_client *cl, int argc, char **argv,
 }
 
 /* `events`: stream every reset's JSON line until the client goes. */
-static void cmd_events(struct control_client *cl, int argc, char **argv,
+void verb_events(struct control_client *cl, int argc, char **argv,
 		       void *arg)
 {
 	(void)argc;
@@ -214,15 +209,3 @@ static void cmd_events(struct control_client *cl, int argc, char **argv,
 	(void)arg;
 	control_follow(cl);
 }
-
-const struct control_cmd daemon_cmds[] = {
-	{ "status", cmd_status },
-	{ "events", cmd_events },
-	{ "top", verb_top },
-	{ "alerts", verb_alerts },
-	{ "metrics", verb_metrics },
-	{ "reload", cmd_reload },
-	{ "bans", verb_bans },
-	{ "unban", verb_unban },
-};
-const unsigned int daemon_ncmds = sizeof(daemon_cmds) / sizeof(daemon_cmds[0]);

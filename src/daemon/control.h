@@ -5,10 +5,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/queue.h>
 #include <sys/types.h>
 #include <sys/un.h>
 
+#include "connset.h"
 #include "json.h"
 #include "loop.h"
 
@@ -34,18 +34,15 @@ struct control_cmd {
 };
 
 struct control {
-	struct loop *loop;
-	struct watcher w;
+	struct connset conns;	/* the clients, CONTROL_MAX_CLIENTS at most */
+	bool open;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	const struct control_cmd *cmds;
 	size_t ncmds;
 	void *arg;
-	LIST_HEAD(, control_client) clients;
-	unsigned int nclients;
 	uint64_t served;
-	uint64_t refused;	/* over CONTROL_MAX_CLIENTS, or bad input */
+	uint64_t refused;	/* bad input (conns.refused: too many) */
 	uint64_t followers_dropped;	/* too slow to keep up */
-	uint64_t timed_out;	/* idle for CONTROL_IDLE_MS, closed */
 	unsigned int nfollowers;
 };
 
@@ -53,21 +50,12 @@ struct control {
 #define CONTROL_IDLE_MS 10000
 
 struct control_client {
-	struct watcher w;
+	struct peer c;		/* first: connset allocates the whole */
 	struct control *ctl;
-	char in[CONTROL_MAX_LINE];
-	size_t inlen;
-	struct json out;
-	size_t sent;
-	/* Idle since (the tick's clock), unless `active` since that tick. */
-	uint64_t quiet_ms;
-	bool active;
 	uid_t uid;		/* the peer's, from SO_PEERCRED */
 	bool uid_known;
 	bool follow;
 	bool got_command;
-	bool want_out;		/* EPOLLOUT requested: a send was short */
-	LIST_ENTRY(control_client) link;
 };
 
 /*

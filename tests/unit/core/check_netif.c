@@ -1,16 +1,17 @@
 /* check_netif: the interface and address table, fed rtnetlink messages as
- * the kernel sends them (built here with libmnl). */
+ * the kernel sends them (built here as libmnl would). */
 #include <arpa/inet.h>
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 
 #include "netif.h"
+#include "nlbuild.h"
 #include "unit.h"
 
 static char buf[512] __attribute__((aligned(8)));
@@ -18,15 +19,15 @@ static char buf[512] __attribute__((aligned(8)));
 static struct nlmsghdr *link_msg(uint16_t type, int ifindex,
 				       const char *name)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh = nlb_put_header(buf);
 	struct ifinfomsg *ifi;
 
 	nlh->nlmsg_type = type;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi = nlb_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
 	if (name != NULL)
-		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+		nlb_attr_put_strz(nlh, IFLA_IFNAME, name);
 	return nlh;
 }
 
@@ -34,23 +35,23 @@ static struct nlmsghdr *link_msg(uint16_t type, int ifindex,
 static const struct nlmsghdr *addr_msg(uint16_t type, int ifindex,
 				       const char *local, const char *peer)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh = nlb_put_header(buf);
 	uint8_t a[16], p[16];
 	struct ifaddrmsg *ifa;
 	int fam = strchr(local, ':') ? AF_INET6 : AF_INET;
 	size_t len = fam == AF_INET6 ? 16 : 4;
 
 	nlh->nlmsg_type = type;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa = nlb_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = (uint8_t)fam;
 	ifa->ifa_index = (uint32_t)ifindex;
 	ck_assert_int_eq(inet_pton(fam, local, a), 1);
 	if (peer != NULL) {
 		ck_assert_int_eq(inet_pton(fam, peer, p), 1);
-		mnl_attr_put(nlh, IFA_LOCAL, len, a);
-		mnl_attr_put(nlh, IFA_ADDRESS, len, p);
+		nlb_attr_put(nlh, IFA_LOCAL, len, a);
+		nlb_attr_put(nlh, IFA_ADDRESS, len, p);
 	} else {
-		mnl_attr_put(nlh, IFA_ADDRESS, len, a);
+		nlb_attr_put(nlh, IFA_ADDRESS, len, a);
 	}
 	return nlh;
 }
@@ -180,20 +181,20 @@ START_TEST(t_malformed)
 	char long_name[40];
 
 	/* Address of the wrong length for its family. */
-	nlh = mnl_nlmsg_put_header(buf);
+	nlh = nlb_put_header(buf);
 	nlh->nlmsg_type = RTM_NEWADDR;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa = nlb_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = AF_INET;
 	ifa->ifa_index = 2;
-	mnl_attr_put(nlh, IFA_ADDRESS, sizeof(three), three);
+	nlb_attr_put(nlh, IFA_ADDRESS, sizeof(three), three);
 	ck_assert_int_eq(netif_apply(n, nlh, 1), -1);
 	/* No address at all. */
-	nlh = mnl_nlmsg_put_header(buf);
+	nlh = nlb_put_header(buf);
 	nlh->nlmsg_type = RTM_NEWADDR;
-	mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	nlb_put_extra_header(nlh, sizeof(*ifa));
 	ck_assert_int_eq(netif_apply(n, nlh, 1), 0);	/* family 0: ignored */
 	/* Shorter than its header. */
-	nlh = mnl_nlmsg_put_header(buf);
+	nlh = nlb_put_header(buf);
 	nlh->nlmsg_type = RTM_NEWLINK;
 	ck_assert_int_eq(netif_apply(n, nlh, 1), -1);
 	/* A name longer than IF_NAMESIZE, or not terminated. */
@@ -202,7 +203,7 @@ START_TEST(t_malformed)
 	ck_assert_int_eq(netif_apply(n, link_msg(RTM_NEWLINK, 5, long_name), 1),
 			 -1);
 	nlh = link_msg(RTM_NEWLINK, 5, NULL);
-	mnl_attr_put(nlh, IFLA_IFNAME, 3, "abc");
+	nlb_attr_put(nlh, IFLA_IFNAME, 3, "abc");
 	ck_assert_int_eq(netif_apply(n, nlh, 1), -1);
 	ck_assert_uint_eq(n->malformed, 4);
 	/* Nothing of it stuck. */

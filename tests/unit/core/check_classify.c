@@ -4,7 +4,7 @@
 
 #include "classify.h"
 #include "packet.h"
-#include "sockdiag.h"
+#include "tcp_states.h"
 #include "unit.h"
 
 #define RA (TCPF_RST | TCPF_ACK)

@@ -73,9 +73,18 @@ struct daemon {
 	bool out_rsts_ok;
 };
 
-/* The control verbs: their table (status.c), and each verb's file. */
+/* The control verbs: their table (verbs.c), and each verb's file. */
 extern const struct control_cmd daemon_cmds[];
 extern const unsigned int daemon_ncmds;
+/* verbs_status.c: `status`, `reload` (root or our own user), and
+ * `events`, which streams every reset's JSON line until the client
+ * goes. */
+void verb_status(struct control_client *cl, int argc, char **argv,
+		 void *arg);
+void verb_reload(struct control_client *cl, int argc, char **argv,
+		 void *arg);
+void verb_events(struct control_client *cl, int argc, char **argv,
+		 void *arg);
 /* verbs_stats.c: `top` and `metrics`. */
 void verb_top(struct control_client *cl, int argc, char **argv, void *arg);
 void verb_metrics(struct control_client *cl, int argc, char **argv,
@@ -88,7 +97,10 @@ void verb_bans(struct control_client *cl, int argc, char **argv, void *arg);
 void verb_unban(struct control_client *cl, int argc, char **argv,
 		void *arg);
 
-
-uint64_t daemon_lost_total(const struct daemon *d);
+/* Resets the kernel dropped before we read them (NFLOG sequence gaps). */
+static inline uint64_t daemon_lost_total(const struct daemon *d)
+{
+	return d->cap.seq.lost;
+}
 
 #endif

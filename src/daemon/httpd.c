@@ -10,20 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
 #include "httpd.h"
-
-struct httpd_client {
-	struct watcher w;
-	struct httpd *h;
-	char in[HTTPD_MAX_REQUEST];
-	size_t inlen;
-	struct json out;
-	size_t sent;
-	bool replying;
-	uint64_t since_ms;
-	LIST_ENTRY(httpd_client) link;
-};
 
 int httpd_listen(const char *spec, char *err, size_t errlen)
 {
@@ -124,44 +111,7 @@ int httpd_parse_request(const char *req, size_t len, char *method,
 	return 0;
 }
 
-static void client_release(struct watcher *w)
-{
-	struct httpd_client *c = w->arg;
-
-	json_free(&c->out);
-	free(c);
-}
-
-static void client_close(struct httpd_client *c)
-{
-	LIST_REMOVE(c, link);
-	c->h->nclients--;
-	loop_del(c->h->loop, &c->w);
-	close(c->w.fd);
-}
-
-static void client_send(struct httpd_client *c)
-{
-	ssize_t n;
-
-	while (c->sent < c->out.len) {
-		n = send(c->w.fd, c->out.buf + c->sent, c->out.len - c->sent,
-			 MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				loop_mod(c->h->loop, &c->w, EPOLLOUT);
-				return;
-			}
-			break;
-		}
-		c->sent += (size_t)n;
-	}
-	client_close(c);
-}
-
-static void respond(struct httpd_client *c, int code, const char *reason,
+static void respond(struct peer *c, int code, const char *reason,
 		    bool head_only)
 {
 	struct json body;
@@ -169,8 +119,10 @@ static void respond(struct httpd_client *c, int code, const char *reason,
 	int n;
 
 	json_init(&body, 64u << 20);
+	struct httpd *h = c->set->arg;
+
 	if (code == 200)
-		c->h->body(&body, c->h->arg);
+		h->body(&body, h->arg);
 	else
 		json_raw(&body, reason, strlen(reason));
 	if (code != 200)
@@ -186,36 +138,20 @@ static void respond(struct httpd_client *c, int code, const char *reason,
 		json_raw(&c->out, body.buf != NULL ? body.buf : "", body.len);
 	json_free(&body);
 	if (code == 200)
-		c->h->requests++;
+		h->requests++;
 	else
-		c->h->rejected++;
-	c->replying = true;
-	client_send(c);
+		h->rejected++;
+	/* One request per connection: what follows it is not read. */
+	c->discard = true;
+	peer_send(c);
 }
 
-static void client_cb(struct watcher *w, uint32_t revents)
+static void client_input(struct peer *c)
 {
-	struct httpd_client *c = w->arg;
 	char method[16], path[256];
-	ssize_t n;
 
-	if (c->replying) {
-		if (revents & (EPOLLOUT | EPOLLERR | EPOLLHUP))
-			client_send(c);
-		return;
-	}
-	n = recv(w->fd, c->in + c->inlen, sizeof(c->in) - 1 - c->inlen,
-		 MSG_DONTWAIT);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0) {
-		client_close(c);
-		return;
-	}
-	c->inlen += (size_t)n;
-	c->in[c->inlen] = '\0';
 	if (strstr(c->in, "\r\n\r\n") == NULL && strstr(c->in, "\n\n") == NULL) {
-		if (c->inlen + 1 >= sizeof(c->in))
+		if (c->inlen + 1 >= HTTPD_MAX_REQUEST)
 			respond(c, 431, "Request Header Fields Too Large",
 				false);
 		return;
@@ -231,79 +167,53 @@ static void client_cb(struct watcher *w, uint32_t revents)
 		respond(c, 200, "OK", strcmp(method, "HEAD") == 0);
 }
 
-static void listen_cb(struct watcher *w, uint32_t revents)
+static bool client_accepted(struct peer *c)
 {
-	struct httpd *h = w->arg;
-	struct httpd_client *c;
-	int fd;
-
-	(void)revents;
-	fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0)
-		return;
-	if (h->nclients >= HTTPD_MAX_CLIENTS) {
-		h->rejected++;
-		close(fd);
-		return;
-	}
-	c = calloc(1, sizeof(*c));
-	if (c == NULL) {
-		close(fd);
-		return;
-	}
-	c->h = h;
-	c->since_ms = h->loop->now_ms;
-	json_init(&c->out, 64u << 20);
-	c->w.fd = fd;
-	c->w.cb = client_cb;
-	c->w.arg = c;
-	c->w.release = client_release;
-	if (loop_add(h->loop, &c->w, EPOLLIN) < 0) {
-		close(fd);
-		json_free(&c->out);
-		free(c);
-		return;
-	}
-	LIST_INSERT_HEAD(&h->clients, c, link);
-	h->nclients++;
+	(void)c;
+	return true;
 }
+
+/* Connection: close — the reply sent, the connection ends. */
+static bool client_drained(struct peer *c)
+{
+	(void)c;
+	return false;
+}
+
+static const struct connset_ops client_ops = {
+	client_accepted, client_input, client_drained, NULL,
+};
+
+static const struct connset_params client_params = {
+	.conn_size = sizeof(struct peer),
+	.inmax = HTTPD_MAX_REQUEST,
+	.outmax = 64u << 20,
+	.max = HTTPD_MAX_CLIENTS,
+	.deadline_ms = HTTPD_TIMEOUT_MS,
+};
 
 int httpd_start(struct httpd *h, struct loop *loop, int fd,
 		httpd_body_fn body, void *arg)
 {
 	memset(h, 0, sizeof(*h));
-	LIST_INIT(&h->clients);
-	h->loop = loop;
 	h->body = body;
 	h->arg = arg;
-	h->w.fd = fd;
-	h->w.cb = listen_cb;
-	h->w.arg = h;
-	return loop_add(loop, &h->w, EPOLLIN);
+	if (connset_start(&h->conns, loop, fd, &client_params, &client_ops,
+			  h) < 0)
+		return -1;
+	h->open = true;
+	return 0;
 }
 
 void httpd_close(struct httpd *h)
 {
-	struct httpd_client *c;
-
-	if (h->loop == NULL)
-		return;
-	while ((c = LIST_FIRST(&h->clients)) != NULL)
-		client_close(c);
-	loop_del(h->loop, &h->w);
-	close(h->w.fd);
-	h->loop = NULL;
+	if (h->open)
+		connset_close(&h->conns);
+	h->open = false;
 }
 
 void httpd_tick(struct httpd *h, uint64_t now_ms)
 {
-	struct httpd_client *c, *next;
-
-	for (c = LIST_FIRST(&h->clients); c != NULL; c = next) {
-		next = LIST_NEXT(c, link);
-		if (now_ms - c->since_ms > HTTPD_TIMEOUT_MS) {
-			h->rejected++;
-			client_close(c);
-		}
-	}
+	if (h->open)
+		connset_tick(&h->conns, now_ms);
 }

@@ -92,11 +92,11 @@ static const struct opt_desc opts[] = {
 	{ "foreground", 'f', OPT_FLAG, OFF(foreground), 0, 0, 1, false, NULL,
 	  "stay in the foreground, log to stderr", NULL },
 	{ "config", 'c', OPT_STR, OFF(config_file), SZ(config_file), 0, 0,
-	  false, "FILE", "config file (default " RSTMON_DEFAULT_CONFIG ")", NULL },
+	  false, "FILE", "config file", NULL },
 	{ "group", 'g', OPT_UINT, OFF(group), 0, 0, 65535, true, "N",
-	  "NFLOG group the rules log to (default 5)", NULL },
+	  "NFLOG group the rules log to", NULL },
 	{ "socket", 's', OPT_STR, OFF(socket_path), SZ(socket_path), 0, 0,
-	  true, "PATH", "control socket (default " RSTMON_DEFAULT_SOCKET ")", NULL },
+	  true, "PATH", "control socket", NULL },
 	{ "events", 'e', OPT_STR, OFF(events_path), SZ(events_path), 0, 0,
 	  true, "FILE|-", "write one JSON line per reset to FILE or stdout", NULL },
 	{ "rules", 0, OPT_STR, OFF(rules_path), SZ(rules_path), 0, 0, true,
@@ -108,27 +108,23 @@ static const struct opt_desc opts[] = {
 	  "run as USER after opening sockets (default: stay root, "
 	  "capabilities reduced)", NULL },
 	{ "rcvbuf", 0, OPT_SIZE, OFF(rcvbuf), 0, 65536, 1ull << 30, true,
-	  "BYTES", "netlink receive buffer, K/M suffix (default 8M)", NULL },
+	  "BYTES", "netlink receive buffer, K/M suffix", NULL },
 	{ "qthreshold", 0, OPT_UINT, OFF(qthreshold), 0, 1, 1000, true, "N",
-	  "resets per NFLOG batch (default 1000)", NULL },
+	  "resets per NFLOG batch", NULL },
 	{ "flush-timeout", 0, OPT_UINT, OFF(flush_ms), 0, 10, 100, true, "MS",
-	  "kernel flush timeout of a partial batch (default 10)", NULL },
+	  "kernel flush timeout of a partial batch", NULL },
 	{ "budget", 0, OPT_UINT, OFF(budget), 0, 1, 100000, true, "N",
-	  "datagrams read per wakeup (default 256)", NULL },
+	  "datagrams read per wakeup", NULL },
 	{ "reconcile-interval", 0, OPT_UINT, OFF(reconcile_ms), 0, 200, 60000,
-	  true, "MS", "compare with the rule's counter every MS (default "
-		      "1000)", NULL },
+	  true, "MS", "compare with the rule's counter every MS", NULL },
 	{ "kernel-trace", 0, OPT_STR, OFF(kernel_trace), SZ(kernel_trace), 0,
 	  0, true, "auto|actor-only|off", "read the tcp:tcp_send_reset "
-		"tracepoint when it exists: reasons (6.10+) and actors "
-		"(default auto); actor-only ignores the reason, as before "
-		"6.10 (for tests)", "auto|actor-only|off" },
+		"tracepoint when it exists: reasons (6.10+) and actors; "
+		"actor-only ignores the reason, as before 6.10 (for tests)", "auto|actor-only|off" },
 	{ "trace-max-rate", 0, OPT_UINT, OFF(trace_max_rate), 0, 100,
-	  10000000, true, "N", "pause the tracepoint above N resets/s "
-			       "(default 20000)", NULL },
+	  10000000, true, "N", "pause the tracepoint above N resets/s", NULL },
 	{ "inventory-interval", 0, OPT_UINT, OFF(inventory_ms), 0, 100,
-	  60000, true, "MS", "list listeners and connections every MS "
-			     "(default 1000)", NULL },
+	  60000, true, "MS", "list listeners and connections every MS", NULL },
 	{ "metrics-listen", 0, OPT_STR, OFF(metrics_listen),
 	  SZ(metrics_listen), 0, 0, true, "ADDR:PORT",
 	  "serve GET /metrics there (PORT alone: 127.0.0.1)", NULL },
@@ -136,59 +132,55 @@ static const struct opt_desc opts[] = {
 	  0, true, "PATH", "write the metrics to PATH (node_exporter "
 			   "textfile), atomically", NULL },
 	{ "metrics-interval", 0, OPT_UINT, OFF(metrics_interval), 0, 1, 3600,
-	  true, "SEC", "how often --metrics-file is written (default 15)",
+	  true, "SEC", "how often --metrics-file is written",
 	  NULL },
 	{ "scan-ports", 0, OPT_UINT, OFF(scan_ports), 0, 2, 65535, true, "N",
-	  "port_scan: distinct closed ports from one remote (default 10)",
+	  "port_scan: distinct closed ports from one remote",
 	  NULL },
 	{ "scan-window", 0, OPT_UINT, OFF(scan_window), 0, 1, 3600, true,
-	  "SEC", "port_scan: within SEC seconds (default 10)", NULL },
+	  "SEC", "port_scan: within SEC seconds", NULL },
 	{ "flood-rate", 0, OPT_UINT, OFF(flood_rate), 0, 1, 100000000, true,
-	  "N", "syn_flood: closed-port resets per second (default 500)",
+	  "N", "syn_flood: closed-port resets per second",
 	  NULL },
 	{ "flood-sources", 0, OPT_UINT, OFF(flood_sources), 0, 1, 100000000,
-	  true, "N", "syn_flood: from at least N remotes (default 200)",
+	  true, "N", "syn_flood: from at least N remotes",
 	  NULL },
 	{ "down-window", 0, OPT_UINT, OFF(down_window), 0, 1, 86400, true,
-	  "SEC", "service_down: a listener gone at most SEC ago (default "
-		 "600)", NULL },
+	  "SEC", "service_down: a listener gone at most SEC ago", NULL },
 	{ "down-grace", 0, OPT_UINT, OFF(down_grace), 0, 0, 600000, true,
 	  "MS", "service_down: gone at least MS, a restart is not an "
-		"outage (default 2000)", NULL },
+		"outage", NULL },
 	{ "storm-rate", 0, OPT_UINT, OFF(storm_rate), 0, 1, 100000000, true,
-	  "N", "abort_storm: aborts per second by one owner (default 50)",
+	  "N", "abort_storm: aborts per second by one owner",
 	  NULL },
 	{ "rate-floor", 0, OPT_UINT, OFF(rate_floor), 0, 1, 100000000, true,
-	  "N", "reset_rate: resets per second, at least (default 50)", NULL },
+	  "N", "reset_rate: resets per second, at least", NULL },
 	{ "rate-factor", 0, OPT_UINT, OFF(rate_factor), 0, 1, 1000, true, "K",
-	  "reset_rate: and K times the 5-minute baseline (default 3)", NULL },
+	  "reset_rate: and K times the 5-minute baseline", NULL },
 	{ "rate-warmup", 0, OPT_UINT, OFF(rate_warmup), 0, 0, 3600, true,
 	  "SEC", "reset_rate: quiet for SEC after start, while a baseline "
-		 "builds (default 60)", NULL },
+		 "builds", NULL },
 	{ "alert-quiet", 0, OPT_UINT, OFF(alert_quiet), 0, 1, 86400, true,
-	  "SEC", "clear an alert after SEC without its condition (default "
-		 "30)", NULL },
+	  "SEC", "clear an alert after SEC without its condition", NULL },
 	{ "alert-summary", 0, OPT_UINT, OFF(alert_summary), 0, 1, 86400,
-	  true, "SEC", "summarise an active alert every SEC (default 60)",
+	  true, "SEC", "summarise an active alert every SEC",
 	  NULL },
 	{ "max-alerts", 0, OPT_UINT, OFF(max_alerts), 0, 1, 256, true, "N",
-	  "alerts active at once, at most (default 64)", NULL },
+	  "alerts active at once, at most", NULL },
 	{ "alert-log-rate", 0, OPT_UINT, OFF(alert_log_rate), 0, 1, 10000,
-	  true, "N", "alert lines logged per second, at most (default 10)",
+	  true, "N", "alert lines logged per second, at most",
 	  NULL },
 	{ "ratelimit", 0, OPT_FLAG, OFF(ratelimit), 0, 0, 1, true, NULL,
 	  "put offenders in the rules' rate-limit sets (see --ratelimit-on)",
 	  NULL },
 	{ "ratelimit-on", 0, OPT_STR, OFF(ratelimit_on), SZ(ratelimit_on), 0,
-	  0, true, "TYPES", "alerts that rate-limit their remotes (default "
-			    "port_scan,syn_flood)", NULL },
+	  0, true, "TYPES", "alerts that rate-limit their remotes", NULL },
 	{ "ratelimit-timeout", 0, OPT_UINT, OFF(ratelimit_timeout), 0, 1,
-	  604800, true, "SEC", "how long an address stays listed (default "
-			       "600)", NULL },
+	  604800, true, "SEC", "how long an address stays listed", NULL },
 	{ "ratelimit-mode", 0, OPT_STR, OFF(ratelimit_mode),
 	  SZ(ratelimit_mode), 0, 0, true, "rst|drop",
 	  "limit the resets sent to it, or also drop what a scanner that "
-	  "completed a handshake sends (default rst)", "rst|drop" },
+	  "completed a handshake sends", "rst|drop" },
 	{ "drop-unproven", 0, OPT_FLAG, OFF(drop_unproven), 0, 0, 1, true,
 	  NULL, "DANGER: in drop mode, also drop scanners that never "
 		"completed a handshake (forged packets can then make "
@@ -200,11 +192,11 @@ static const struct opt_desc opts[] = {
 	  "run CMD (absolute path, arguments; no shell) on each alert raise "
 	  "and clear", NULL },
 	{ "hook-timeout", 0, OPT_UINT, OFF(hook_timeout), 0, 1, 3600, true,
-	  "SEC", "then SIGTERM, 2 s later SIGKILL (default 10)", NULL },
+	  "SEC", "then SIGTERM, 2 s later SIGKILL", NULL },
 	{ "hook-max", 0, OPT_UINT, OFF(hook_max), 0, 1, 64, true, "N",
-	  "hooks running at once, at most (default 4)", NULL },
+	  "hooks running at once, at most", NULL },
 	{ "hook-cooldown", 0, OPT_UINT, OFF(hook_cooldown), 0, 0, 86400,
-	  true, "SEC", "run at most once per alert key in SEC (default 60)",
+	  true, "SEC", "run at most once per alert key in SEC",
 	  NULL },
 	{ "hook-as-root", 0, OPT_FLAG, OFF(hook_as_root), 0, 0, 1, true, NULL,
 	  "run the hook even though rstmond runs as root (no -u)", NULL },
@@ -715,10 +707,52 @@ int config_from_args(struct config *c, int argc, char **argv, char *err,
 	return config_typed(c, "command line", err, errlen);
 }
 
+/*
+ * The default of d as --help shows it, from config_defaults() — the one
+ * source, which contrib/rstmond.conf and rstmond.conf(5) are checked
+ * against (tests/docs-check.sh).  "" when there is none to show: a flag,
+ * an empty string, a zero.
+ */
+static void default_text(const struct config *defs, const struct opt_desc *d,
+			 char *out, size_t outlen)
+{
+	const char *base = (const char *)defs + d->off;
+	uint64_t v;
+
+	out[0] = '\0';
+	switch (d->type) {
+	case OPT_UINT:
+	case OPT_SIZE:
+		memcpy(&v, base, sizeof(v));
+		if (v == 0)
+			return;
+		if (d->type == OPT_SIZE && v % (1u << 20) == 0)
+			snprintf(out, outlen, "%lluM",
+				 (unsigned long long)(v >> 20));
+		else if (d->type == OPT_SIZE && v % 1024 == 0)
+			snprintf(out, outlen, "%lluK",
+				 (unsigned long long)(v >> 10));
+		else
+			snprintf(out, outlen, "%llu", (unsigned long long)v);
+		return;
+	case OPT_STR:
+		snprintf(out, outlen, "%s", base);
+		return;
+	case OPT_FLAG:
+	case OPT_COUNT:
+	case OPT_LIST:
+		return;
+	}
+}
+
 void config_usage(const char *prog, void *stream)
 {
 	FILE *f = stream;
+	struct config defs;
+	char def[PATH_MAX];
 	size_t i;
+
+	config_defaults(&defs);
 
 	fprintf(f, "usage: %s [options]\n"
 		   "Watch the TCP resets this host sends: who, why, and "
@@ -735,7 +769,9 @@ void config_usage(const char *prog, void *stream)
 			snprintf(left, sizeof(left), "    --%s%s%s",
 				 opts[i].name, opts[i].arg ? " " : "",
 				 opts[i].arg ? opts[i].arg : "");
-		fprintf(f, "  %-28s %s\n", left, opts[i].help);
+		default_text(&defs, &opts[i], def, sizeof(def));
+		fprintf(f, "  %-28s %s%s%s%s\n", left, opts[i].help,
+			def[0] ? " (default " : "", def, def[0] ? ")" : "");
 	}
 	fprintf(f, "  %-28s %s\n", "-V, --version", "print the version");
 	fprintf(f, "  %-28s %s\n", "-h, --help", "this text");

@@ -5,14 +5,12 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include <libmnl/libmnl.h>
-#include <libnetfilter_log/libnetfilter_log.h>
 #include <linux/if_ether.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_log.h>
 
-#include "nlcheck.h"
+#include "nlbuild.h"
 #include "packet.h"
 #include "unit.h"
 
@@ -148,34 +146,34 @@ static struct nlmsghdr *build_msg(const struct nl_spec *s,
 	struct nfgenmsg *nfg;
 
 	memset(nlbuf.b, 0, sizeof(nlbuf.b));
-	nlh = mnl_nlmsg_put_header(nlbuf.b);
+	nlh = nlb_put_header(nlbuf.b);
 	nlh->nlmsg_type = (NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_PACKET;
-	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg = nlb_put_extra_header(nlh, sizeof(*nfg));
 	nfg->nfgen_family = s->family;
 	nfg->version = NFNETLINK_V0;
 	nfg->res_id = htons(5);
 	ph.hw_protocol = htons(s->family == AF_INET6 ? ETH_P_IPV6 : ETH_P_IP);
 	ph.hook = NF_INET_LOCAL_OUT;
-	mnl_attr_put(nlh, NFULA_PACKET_HDR, sizeof(ph), &ph);
+	nlb_attr_put(nlh, NFULA_PACKET_HDR, sizeof(ph), &ph);
 	if (s->prefix != NULL)
-		mnl_attr_put_strz(nlh, NFULA_PREFIX, s->prefix);
-	mnl_attr_put_u32(nlh, NFULA_IFINDEX_OUTDEV, htonl(TEST_OIF));
+		nlb_attr_put_strz(nlh, NFULA_PREFIX, s->prefix);
+	nlb_attr_put_u32(nlh, NFULA_IFINDEX_OUTDEV, htonl(TEST_OIF));
 	if (s->timestamp) {
 		struct nfulnl_msg_packet_timestamp ts;
 
 		/* usec out of range on purpose: the parser must reduce it. */
 		ts.sec = htobe64(1700000001);
 		ts.usec = htobe64(1250000);
-		mnl_attr_put(nlh, NFULA_TIMESTAMP, sizeof(ts), &ts);
+		nlb_attr_put(nlh, NFULA_TIMESTAMP, sizeof(ts), &ts);
 	}
-	mnl_attr_put_u32(nlh, NFULA_UID, htonl(TEST_UID));
-	mnl_attr_put_u32(nlh, NFULA_GID, htonl(TEST_GID));
+	nlb_attr_put_u32(nlh, NFULA_UID, htonl(TEST_UID));
+	nlb_attr_put_u32(nlh, NFULA_GID, htonl(TEST_GID));
 	if (s->seq_short)
-		mnl_attr_put_u16(nlh, NFULA_SEQ, 7);
+		nlb_attr_put_u16(nlh, NFULA_SEQ, 7);
 	else
-		mnl_attr_put_u32(nlh, NFULA_SEQ, htonl(TEST_SEQ));
+		nlb_attr_put_u32(nlh, NFULA_SEQ, htonl(TEST_SEQ));
 	if (s->payload)
-		mnl_attr_put(nlh, NFULA_PAYLOAD, len, pkt);
+		nlb_attr_put(nlh, NFULA_PAYLOAD, len, pkt);
 	return nlh;
 }
 
@@ -709,13 +707,13 @@ START_TEST(t_bad_u32_len)
 	/* A u32 attribute of 8 bytes. */
 	s.seq_short = false;
 	nlh = build_msg(&s, NULL, 0);
-	mnl_attr_put_u64(nlh, NFULA_MARK, 1);
+	nlb_attr_put_u64(nlh, NFULA_MARK, 1);
 	CK_RESULT(parse_msg(nlh, &ev), PACKET_E_MSG);
 
 	/* A packet header of the wrong size. */
 	nlh = build_msg(&s, NULL, 0);
-	a = mnl_nlmsg_get_payload_offset(nlh, sizeof(struct nfgenmsg));
-	ck_assert_uint_eq(mnl_attr_get_type(a), NFULA_PACKET_HDR);
+	a = nlb_first_attr(nlh, sizeof(struct nfgenmsg));
+	ck_assert_uint_eq(a->nla_type, NFULA_PACKET_HDR);
 	a->nla_len = 6;
 	CK_RESULT(parse_msg(nlh, &ev), PACKET_E_MSG);
 }
@@ -730,7 +728,7 @@ START_TEST(t_short_nlmsg)
 	size_t n = build_v4(pkt, &rst_ack);
 	uint32_t len;
 
-	for (len = 0; len < MNL_NLMSG_HDRLEN + sizeof(struct nfgenmsg);
+	for (len = 0; len < NLMSG_HDRLEN + sizeof(struct nfgenmsg);
 	     len++) {
 		nlh = build_msg(&s, pkt, n);
 		nlh->nlmsg_len = len;
@@ -741,7 +739,7 @@ START_TEST(t_short_nlmsg)
 	}
 	/* Just the header: no attributes at all. */
 	nlh = build_msg(&s, pkt, n);
-	nlh->nlmsg_len = MNL_NLMSG_HDRLEN + sizeof(struct nfgenmsg);
+	nlh->nlmsg_len = NLMSG_HDRLEN + sizeof(struct nfgenmsg);
 	CK_RESULT(parse_msg(nlh, &ev), PACKET_E_NOPAYLOAD);
 	ck_assert(!ev.has_seq);
 }
@@ -777,10 +775,12 @@ START_TEST(t_timestamp)
 	bool seen = false;
 
 	nlh = build_msg(&s, pkt, n);
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
-		if (mnl_attr_get_type(a) == NFULA_TIMESTAMP) {
-			ck_assert_uint_eq(
-				(uintptr_t)mnl_attr_get_payload(a) % 8, 4);
+	for (a = nlb_first_attr(nlh, sizeof(struct nfgenmsg));
+	     (uint8_t *)a < (uint8_t *)nlh + nlh->nlmsg_len;
+	     a = (struct nlattr *)(void *)((uint8_t *)a +
+					   NLA_ALIGN(a->nla_len)))
+		if (a->nla_type == NFULA_TIMESTAMP) {
+			ck_assert_uint_eq((uintptr_t)a % 8, 0);
 			seen = true;
 		}
 	ck_assert(seen);
@@ -844,90 +844,6 @@ START_TEST(t_result_name)
 }
 END_TEST
 
-/*
- * The attribute walk against libnetfilter_log's nflog_nlmsg_parse(), on
- * messages with random attributes of random (often wrong) lengths, cut
- * at random: the same verdict and the same attribute of every type.
- */
-START_TEST(t_attrs_match_libnetfilter_log)
-{
-	static const uint16_t lens[] = { 0, 1, 2, 3, 4, 5, 8, 12, 16, 20 };
-	union {
-		char b[2048];
-		struct nlmsghdr align;
-	} u;
-	/* NFULA_MAX here is libnetfilter_log's (its own header comes
-	 * first): the types it knows.  Ours may keep newer ones too. */
-	struct nlattr *lib[PACKET_NFULA_SLOTS];
-	const struct nlattr *ours[PACKET_NFULA_SLOTS];
-	struct nlmsghdr *nlh;
-	uint8_t data[64];
-	int i, k, n, rl, ro;
-
-	srandom(5);
-	for (i = 0; i < 50000; i++) {
-		memset(u.b, 0, sizeof(u.b));
-		nlh = mnl_nlmsg_put_header(u.b);
-		nlh->nlmsg_type = (NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_PACKET;
-		mnl_nlmsg_put_extra_header(nlh, sizeof(struct nfgenmsg));
-		n = (int)(random() % 8);
-		for (k = 0; k < n; k++) {
-			uint16_t len = lens[random() % 10];
-			size_t j;
-
-			for (j = 0; j < len; j++)
-				data[j] = (uint8_t)(random() % 3);
-			mnl_attr_put(nlh, (uint16_t)(random() % (NFULA_MAX + 8)),
-				     len, data);
-		}
-		/* Cut anywhere past the headers, or break one length. */
-		if (random() % 4 == 0)
-			nlh->nlmsg_len -= (uint32_t)random() %
-					  (nlh->nlmsg_len - MNL_NLMSG_HDRLEN -
-					   sizeof(struct nfgenmsg) + 1);
-		if (random() % 4 == 0 && nlh->nlmsg_len >= MNL_NLMSG_HDRLEN + 8)
-			((struct nlattr *)mnl_nlmsg_get_payload_offset(
-				 nlh, sizeof(struct nfgenmsg)))->nla_len =
-				(uint16_t)(random() % 40);
-		memset(lib, 0, sizeof(lib));
-		memset(ours, 0, sizeof(ours));
-		rl = nflog_nlmsg_parse(nlh, lib) < 0 ? -1 : 0;
-		ro = packet_nflog_attrs(nlh, ours);
-		ck_assert_int_eq(ro, rl);
-		if (rl < 0)
-			continue;
-		for (k = 0; k <= NFULA_MAX; k++)
-			ck_assert_ptr_eq(ours[k], lib[k]);
-	}
-}
-END_TEST
-
-/* The datagram libmnl 1.0.4 would walk 2 GiB past (tests/fuzz/README.md)
- * is refused; one the kernel could send is not. */
-START_TEST(t_datagram_lengths)
-{
-	static const uint8_t huge[16] = { 0x00, 0x00, 0x00, 0x80, 0x00, 0x04 };
-	struct nl_spec s = { .family = AF_INET, .payload = true };
-	struct nlmsghdr *nlh;
-	uint8_t pkt[128], two[2048];
-	size_t n = build_v4(pkt, &rst_ack), len;
-
-	ck_assert(!nl_datagram_ok(huge, sizeof(huge)));
-	nlh = build_msg(&s, pkt, n);
-	len = MNL_ALIGN(nlh->nlmsg_len);
-	ck_assert(nl_datagram_ok(nlh, len));
-	/* A good message, then a huge one: refused whole. */
-	memcpy(two, nlh, len);
-	memcpy(two + len, huge, sizeof(huge));
-	ck_assert(!nl_datagram_ok(two, len + sizeof(huge)));
-	/* Lengths libmnl stops at (short, past the end) end the walk. */
-	ck_assert(nl_datagram_ok(two, len + 8));
-	((struct nlmsghdr *)(void *)(two + len))->nlmsg_len = 4;
-	ck_assert(nl_datagram_ok(two, len + sizeof(huge)));
-	ck_assert(nl_datagram_ok(two, 0));
-}
-END_TEST
-
 Suite *packet_suite(void)
 {
 	Suite *s = suite_create("packet");
@@ -953,8 +869,6 @@ Suite *packet_suite(void)
 	tcase_add_test(tc, t_hostile_ipv6);
 	tcase_add_test(tc, t_no_payload);
 	tcase_add_test(tc, t_bad_u32_len);
-	tcase_add_test(tc, t_attrs_match_libnetfilter_log);
-	tcase_add_test(tc, t_datagram_lengths);
 	tcase_add_test(tc, t_short_nlmsg);
 	tcase_add_test(tc, t_attr_past_end);
 	tcase_add_test(tc, t_timestamp);

@@ -81,7 +81,7 @@ static void teardown(void)
 static int client(const char *line)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	unsigned int before = ctl.nclients;
+	unsigned int before = ctl.conns.n;
 	int fd, i;
 
 	memcpy(sun.sun_path, path, strlen(path) + 1);
@@ -91,9 +91,9 @@ static int client(const char *line)
 	if (line != NULL)
 		ck_assert_int_eq(send(fd, line, strlen(line), 0),
 				 (ssize_t)strlen(line));
-	for (i = 0; i < 10 && ctl.nclients == before; i++)
+	for (i = 0; i < 10 && ctl.conns.n == before; i++)
 		loop_run_once(&loop, 1000);
-	ck_assert_uint_eq(ctl.nclients, before + 1);
+	ck_assert_uint_eq(ctl.conns.n, before + 1);
 	if (line != NULL)
 		loop_run_once(&loop, 1000);	/* its line */
 	return fd;
@@ -121,7 +121,7 @@ START_TEST(t_new_client_survives_its_wakeups_tick)
 	usleep(5000);
 	fd = client(NULL);
 	control_tick(&ctl, wake);
-	ck_assert_uint_eq(ctl.nclients, 1);
+	ck_assert_uint_eq(ctl.conns.n, 1);
 	ck_assert(!hung_up(fd));
 	close(fd);
 }
@@ -139,10 +139,10 @@ START_TEST(t_idle_timeout)
 	ck_assert_uint_eq(ctl.nfollowers, 1);
 	control_tick(&ctl, t0);
 	control_tick(&ctl, t0 + CONTROL_IDLE_MS - 1);
-	ck_assert_uint_eq(ctl.nclients, 2);
+	ck_assert_uint_eq(ctl.conns.n, 2);
 	control_tick(&ctl, t0 + CONTROL_IDLE_MS);
-	ck_assert_uint_eq(ctl.nclients, 1);
-	ck_assert_uint_eq(ctl.timed_out, 1);
+	ck_assert_uint_eq(ctl.conns.n, 1);
+	ck_assert_uint_eq(ctl.conns.timed_out, 1);
 	loop_run_once(&loop, 0);	/* release the closed client */
 	ck_assert(hung_up(silent));
 	control_tick(&ctl, t0 + 5 * CONTROL_IDLE_MS);
@@ -175,7 +175,7 @@ START_TEST(t_stalled_follower_times_out)
 	ck_assert_uint_eq(ctl.nfollowers, 1);
 	control_tick(&ctl, t0 + 1000 + CONTROL_IDLE_MS);
 	ck_assert_uint_eq(ctl.nfollowers, 0);
-	ck_assert_uint_eq(ctl.timed_out, 1);
+	ck_assert_uint_eq(ctl.conns.timed_out, 1);
 	ck_assert_uint_eq(ctl.followers_dropped, 0);
 	close(fd);
 }
