@@ -12,9 +12,9 @@
 struct ctl_opts {
 	const char *socket_path;
 	bool json;
-	bool watch;		/* top: refresh until interrupted */
-	int interval;		/* seconds between refreshes */
-	int argc;		/* the verb and its arguments */
+	bool watch;   /* top: refresh until interrupted */
+	int interval; /* seconds between refreshes */
+	int argc;     /* the verb and its arguments */
 	char **argv;
 };
 
@@ -25,7 +25,7 @@ struct ctl_opts {
 
 /* The step of ctl_connect() that failed. */
 enum ctl_step {
-	CTL_STEP_PATH,		/* too long for sun_path: ENAMETOOLONG */
+	CTL_STEP_PATH, /* too long for sun_path: ENAMETOOLONG */
 	CTL_STEP_SOCKET,
 	CTL_STEP_CONNECT,
 	CTL_STEP_SEND,

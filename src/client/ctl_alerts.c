@@ -14,7 +14,8 @@ static void flatten(const json_t *obj, const char *prefix, char *buf,
 	json_t *v;
 	char name[96], val[128];
 
-	json_object_foreach((json_t *)(uintptr_t)obj, key, v) {
+	json_object_foreach((json_t *)(uintptr_t)obj, key, v)
+	{
 		size_t n = strlen(buf);
 
 		snprintf(name, sizeof(name), "%s%s%s", prefix,
@@ -36,7 +37,8 @@ static void flatten(const json_t *obj, const char *prefix, char *buf,
 
 			val[0] = '\0';
 			for (i = 0; i < json_array_size(v) &&
-				    strlen(val) + 8 < sizeof(val); i++)
+				    strlen(val) + 8 < sizeof(val);
+			     i++)
 				snprintf(val + strlen(val),
 					 sizeof(val) - strlen(val), "%s%lld",
 					 i ? "," : "",
@@ -57,9 +59,10 @@ static void print_actions(const json_t *list)
 	json_t *x;
 	size_t i;
 
-	json_array_foreach((json_t *)(uintptr_t)list, i, x) {
-		const char *remote = json_string_value(
-			json_object_get(x, "remote"));
+	json_array_foreach((json_t *)(uintptr_t)list, i, x)
+	{
+		const char *remote =
+			json_string_value(json_object_get(x, "remote"));
 		const char *set = json_string_value(json_object_get(x, "set"));
 		json_t *exp = json_object_get(x, "expires");
 
@@ -75,7 +78,8 @@ static void print_actions(const json_t *list)
 		       remote ? ctl_safe(remote) : "", set ? " in " : "",
 		       set ? ctl_safe(set) : "", until, ctl_str(x, "result"),
 		       json_is_true(json_object_get(x, "dry_run")) ?
-		       " (dry run)" : "");
+			       " (dry run)" :
+			       "");
 	}
 }
 
@@ -97,7 +101,8 @@ int ctl_alerts(const struct ctl_opts *o)
 		printf("no active alerts\n");
 		goto out;
 	}
-	json_array_foreach(root, i, a) {
+	json_array_foreach(root, i, a)
+	{
 		const char *k = ctl_str(a, "key");
 		int l = k != NULL ? (int)strlen(k) : 1;
 
@@ -106,9 +111,10 @@ int ctl_alerts(const struct ctl_opts *o)
 	}
 	printf("%-15s %-*s %-8s %-8s %s\n", "TYPE", kw, "KEY", "SINCE",
 	       "SEVERITY", "EVIDENCE");
-	json_array_foreach(root, i, a) {
-		time_t t = (time_t)json_integer_value(json_object_get(a,
-								      "since"));
+	json_array_foreach(root, i, a)
+	{
+		time_t t =
+			(time_t)json_integer_value(json_object_get(a, "since"));
 		struct tm tm;
 
 		localtime_r(&t, &tm);

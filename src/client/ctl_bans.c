@@ -22,14 +22,16 @@ int ctl_bans(const struct ctl_opts *o)
 	} else {
 		printf("%-39s %-11s %-5s %-11s %s\n", "REMOTE", "SET", "MODE",
 		       "ALERT", "EXPIRES IN");
-		json_array_foreach(root, i, b) {
+		json_array_foreach(root, i, b)
+		{
 			ctl_duration(ctl_u64(b, "remaining_s"), left,
 				     sizeof(left));
 			printf("%-39s %-11s %-5s %-11s %s%s\n",
 			       ctl_str(b, "remote"), ctl_str(b, "set"),
 			       ctl_str(b, "mode"), ctl_str(b, "alert"), left,
 			       json_is_true(json_object_get(b, "dry_run")) ?
-			       " (dry run)" : "");
+				       " (dry run)" :
+				       "");
 		}
 	}
 	json_decref(root);

@@ -20,7 +20,7 @@ int ctl_connect(const char *path, const char *line, enum ctl_step *step)
 	struct iovec iov[2] = {
 		{ .iov_base = (void *)(uintptr_t)line,
 		  .iov_len = strlen(line) },
-		{ .iov_base = (void *)(uintptr_t)"\n", .iov_len = 1 },
+		{ .iov_base = (void *)(uintptr_t) "\n", .iov_len = 1 },
 	};
 	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
 	ssize_t n;
@@ -46,7 +46,7 @@ int ctl_connect(const char *path, const char *line, enum ctl_step *step)
 	n = sendmsg(fd, &msg, MSG_NOSIGNAL);
 	if (n != (ssize_t)(iov[0].iov_len + 1)) {
 		if (n >= 0)
-			errno = EIO;	/* a short write of a short line */
+			errno = EIO; /* a short write of a short line */
 		*step = CTL_STEP_SEND;
 		goto fail;
 	}
@@ -71,14 +71,17 @@ static void request_error(const char *path, enum ctl_step step, int e)
 		break;
 	case CTL_STEP_CONNECT:
 		if (e == EACCES || e == EPERM)
-			fprintf(stderr, "rstmonctl: %s: %s: the control "
-				"socket is for root (run with sudo)\n", path,
-				strerror(e));
+			fprintf(stderr,
+				"rstmonctl: %s: %s: the control "
+				"socket is for root (run with sudo)\n",
+				path, strerror(e));
 		else
-			fprintf(stderr, "rstmonctl: cannot reach rstmond at "
+			fprintf(stderr,
+				"rstmonctl: cannot reach rstmond at "
 				"%s: %s: is rstmond running? (start it with "
 				"`sudo make run`; -s PATH names another "
-				"socket)\n", path, strerror(e));
+				"socket)\n",
+				path, strerror(e));
 		break;
 	case CTL_STEP_SEND:
 		fprintf(stderr, "rstmonctl: %s: %s\n", path, strerror(e));
@@ -131,7 +134,7 @@ char *ctl_request(const char *path, const char *line)
 	close(fd);
 	if (buf == NULL || len == 0) {
 		fprintf(stderr, "rstmonctl: rstmond closed the connection "
-			"without a reply\n");
+				"without a reply\n");
 		free(buf);
 		return NULL;
 	}

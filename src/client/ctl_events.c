@@ -55,12 +55,14 @@ static void print_event(const char *line)
 			 ctl_str(actor, "comm"),
 			 (unsigned long long)ctl_u64(actor, "pid"));
 	printf("%s.%03d v%s %s:%llu -> %s:%llu %-2s %-17s %s%s%s%s\n", when,
-	       (int)((ts - (double)t) * 1000), fam,
-	       ctl_str(ev, "local"), (unsigned long long)ctl_u64(ev, "lport"),
-	       ctl_str(ev, "remote"), (unsigned long long)ctl_u64(ev, "rport"),
-	       ctl_str(ev, "flags"), cause != NULL ? ctl_safe(cause) : "-",
-	       who, !kr ? "" : who[0] ? " (" : "(", kr ? ctl_safe(kr) : "",
-	       kr ? ")" : "");
+	       (int)((ts - (double)t) * 1000), fam, ctl_str(ev, "local"),
+	       (unsigned long long)ctl_u64(ev, "lport"), ctl_str(ev, "remote"),
+	       (unsigned long long)ctl_u64(ev, "rport"), ctl_str(ev, "flags"),
+	       cause != NULL ? ctl_safe(cause) : "-", who,
+	       !kr    ? "" :
+	       who[0] ? " (" :
+			"(",
+	       kr ? ctl_safe(kr) : "", kr ? ")" : "");
 	json_decref(ev);
 }
 
@@ -77,7 +79,8 @@ int ctl_events(const struct ctl_opts *o)
 		if (step == CTL_STEP_PATH)
 			fprintf(stderr, "rstmonctl: socket path too long\n");
 		else
-			fprintf(stderr, "rstmonctl: cannot reach rstmond at "
+			fprintf(stderr,
+				"rstmonctl: cannot reach rstmond at "
 				"%s: %s: is rstmond running?\n",
 				o->socket_path, strerror(errno));
 		return 1;
@@ -107,10 +110,10 @@ int ctl_events(const struct ctl_opts *o)
 		len -= (size_t)(start - buf);
 		memmove(buf, start, len);
 		if (len + 1 >= sizeof(buf))
-			len = 0;	/* a line longer than 64 KiB: drop */
+			len = 0; /* a line longer than 64 KiB: drop */
 	}
 	close(fd);
 	fprintf(stderr, "rstmonctl: rstmond closed the stream (it exited, "
-		"or this reader fell too far behind)\n");
+			"or this reader fell too far behind)\n");
 	return 1;
 }

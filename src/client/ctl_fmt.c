@@ -19,7 +19,7 @@ static size_t utf8_printable(const unsigned char *s)
 		n = 4;
 	else
 		return 0;
-	cp = s[0] & (0x7fu >> n);	/* the lead byte's value bits */
+	cp = s[0] & (0x7fu >> n); /* the lead byte's value bits */
 	/* A continuation byte is never NUL: no read past the end. */
 	for (i = 1; i < n; i++) {
 		if ((s[i] & 0xc0) != 0x80)
@@ -71,8 +71,7 @@ const char *ctl_group_digits(uint64_t v, char *buf, size_t len)
 	char tmp[32];
 	size_t n, i, o = 0;
 
-	n = (size_t)snprintf(tmp, sizeof(tmp), "%llu",
-			     (unsigned long long)v);
+	n = (size_t)snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)v);
 	for (i = 0; i < n && o + 2 < len; i++) {
 		if (i > 0 && (n - i) % 3 == 0)
 			buf[o++] = ',';

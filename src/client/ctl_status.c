@@ -40,7 +40,8 @@ static void print_causes(json_t *causes)
 	size_t len = 0, n = 0, i;
 	json_t *v;
 
-	json_object_foreach(causes, key, v) {
+	json_object_foreach(causes, key, v)
+	{
 		if (n < sizeof(c) / sizeof(c[0]) && json_is_integer(v)) {
 			c[n].name = key;
 			c[n].n = (uint64_t)json_integer_value(v);
@@ -69,7 +70,8 @@ static void print_alerts(json_t *alerts)
 	json_t *a;
 
 	line[0] = '\0';
-	json_array_foreach(alerts, i, a) {
+	json_array_foreach(alerts, i, a)
+	{
 		if (len + 8 >= sizeof(line))
 			break;
 		len += (size_t)snprintf(line + len, sizeof(line) - len,
@@ -91,8 +93,9 @@ static const char *trace_line(json_t *kt, char *buf, size_t len)
 	if (strcmp(state, "on") == 0)
 		snprintf(buf, len, "on (tcp:tcp_send_reset)");
 	else if (strcmp(state, "paused") == 0)
-		snprintf(buf, len, "paused above --trace-max-rate (causes "
-				   "inferred meanwhile)");
+		snprintf(buf, len,
+			 "paused above --trace-max-rate (causes "
+			 "inferred meanwhile)");
 	else if (why != NULL)
 		snprintf(buf, len, "%s: %s (causes inferred)", state, why);
 	else
@@ -109,8 +112,7 @@ static void print_status(json_t *st)
 	char b1[32], b2[32], line[160];
 
 	snprintf(line, sizeof(line), "%s, pid %llu, up %s",
-		 ctl_str(st, "version"),
-		 (unsigned long long)ctl_u64(st, "pid"),
+		 ctl_str(st, "version"), (unsigned long long)ctl_u64(st, "pid"),
 		 ctl_duration(ctl_u64(st, "uptime_s"), b1, sizeof(b1)));
 	row("rstmond", line);
 	row_u64("NFLOG group", ctl_u64(cap, "group"));
@@ -156,8 +158,8 @@ static void print_status(json_t *st)
 		snprintf(line, sizeof(line), "%s named, %s with a process",
 			 ctl_group_digits(ctl_u64(at, "owners_named"), b1,
 					  sizeof(b1)),
-			 ctl_group_digits(ctl_u64(at, "owners_with_process"), b2,
-					  sizeof(b2)));
+			 ctl_group_digits(ctl_u64(at, "owners_with_process"),
+					  b2, sizeof(b2)));
 		row("owners", line);
 		snprintf(line, sizeof(line), "%s listening, %s remembered",
 			 ctl_group_digits(ctl_u64(at, "listeners"), b1,
@@ -165,9 +167,9 @@ static void print_status(json_t *st)
 			 ctl_group_digits(ctl_u64(at, "listeners_remembered"),
 					  b2, sizeof(b2)));
 		row("listeners", line);
-		row("kernel trace", trace_line(json_object_get(at,
-							       "kernel_trace"),
-						line, sizeof(line)));
+		row("kernel trace",
+		    trace_line(json_object_get(at, "kernel_trace"), line,
+			       sizeof(line)));
 	}
 	if (out != NULL) {
 		snprintf(line, sizeof(line), "%s lines, %s dropped",

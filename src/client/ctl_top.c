@@ -48,9 +48,10 @@ static void print_top(const json_t *t, bool colour)
 
 	if (kind == NULL || win == NULL || !json_is_array(items))
 		return;
-	key_head = strcmp(kind, "ports") == 0 ? "PORT" :
+	key_head = strcmp(kind, "ports") == 0	? "PORT" :
 		   strcmp(kind, "remotes") == 0 ? "REMOTE" :
-		   strcmp(kind, "owners") == 0 ? "OWNER" : "CAUSE";
+		   strcmp(kind, "owners") == 0	? "OWNER" :
+						  "CAUSE";
 	/* Align on the longest key. */
 	for (i = 0; i < json_array_size(items); i++) {
 		const char *k = item_key(json_array_get(items, i), kind);
@@ -65,9 +66,8 @@ static void print_top(const json_t *t, bool colour)
 	       ctl_safe(kind), ctl_safe(win),
 	       ctl_group_digits(ctl_u64(t, "total"), b1, sizeof(b1)),
 	       ctl_rate(json_number_value(json_object_get(t, "rate")), b2,
-			  sizeof(b2)),
-	       ctl_group_digits(ctl_u64(t, "distinct_remotes"), b3,
-				sizeof(b3)),
+			sizeof(b2)),
+	       ctl_group_digits(ctl_u64(t, "distinct_remotes"), b3, sizeof(b3)),
 	       plain);
 	/* Space-Saving counts over-estimate by at most `error`: shown only
 	 * when some are approximate (more distinct keys than slots). */
@@ -83,9 +83,8 @@ static void print_top(const json_t *t, bool colour)
 		printf("%-*.*s %10s %10s %6.1f%%", width, width,
 		       k != NULL ? k : "?",
 		       ctl_group_digits(ctl_u64(it, "count"), b1, sizeof(b1)),
-		       ctl_rate(json_number_value(json_object_get(it,
-								    "rate")),
-				  b2, sizeof(b2)),
+		       ctl_rate(json_number_value(json_object_get(it, "rate")),
+				b2, sizeof(b2)),
 		       json_number_value(json_object_get(it, "share")));
 		if (approx)
 			printf("  %7s", ctl_group_digits(ctl_u64(it, "error"),

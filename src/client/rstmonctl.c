@@ -10,8 +10,8 @@
 
 struct command {
 	const char *name;
-	const char *args;	/* shown after the name in --help, or NULL */
-	bool any_args;		/* the handler checks them; else none */
+	const char *args; /* shown after the name in --help, or NULL */
+	bool any_args;	  /* the handler checks them; else none */
 	int (*run)(const struct ctl_opts *o);
 	const char *help;
 };
@@ -28,8 +28,7 @@ static const struct command commands[] = {
 	  "active alerts: scans, floods, services down…" },
 	{ "events", NULL, false, ctl_events,
 	  "follow every reset as it happens" },
-	{ "metrics", NULL, false, ctl_metrics,
-	  "Prometheus text exposition" },
+	{ "metrics", NULL, false, ctl_metrics, "Prometheus text exposition" },
 	{ "reload", NULL, false, ctl_reload,
 	  "reopen the events file, reread the config" },
 	{ "bans", NULL, false, ctl_bans,
@@ -45,11 +44,10 @@ static void usage(FILE *f)
 	char col[32];
 	size_t i;
 
-	fprintf(f,
-		"usage: rstmonctl [-s PATH] [--json] COMMAND\n"
-		"Ask rstmond which TCP resets this host sends, who sends "
-		"them and why.\n\n"
-		"commands:\n");
+	fprintf(f, "usage: rstmonctl [-s PATH] [--json] COMMAND\n"
+		   "Ask rstmond which TCP resets this host sends, who sends "
+		   "them and why.\n\n"
+		   "commands:\n");
 	for (i = 0; i < N_COMMANDS; i++) {
 		snprintf(col, sizeof(col), "%s%s%s", commands[i].name,
 			 commands[i].args != NULL ? " " : "",
@@ -58,8 +56,8 @@ static void usage(FILE *f)
 	}
 	fprintf(f,
 		"\noptions:\n"
-		"  -s, --socket PATH   control socket (default "
-		RSTMON_DEFAULT_SOCKET ")\n"
+		"  -s, --socket PATH   control socket (default " RSTMON_DEFAULT_SOCKET
+		")\n"
 		"  -j, --json          JSON for machines instead of a table\n"
 		"  -w, --watch [SEC]   top: refresh every SEC (default 1) "
 		"until Ctrl-C\n"
@@ -77,7 +75,8 @@ static const struct command *command_find(const char *verb, int argc)
 	for (i = 0; i < N_COMMANDS; i++)
 		if (strcmp(verb, commands[i].name) == 0)
 			return commands[i].any_args || argc == 1 ?
-				       &commands[i] : NULL;
+				       &commands[i] :
+				       NULL;
 	return NULL;
 }
 
@@ -101,11 +100,12 @@ static int take_trailing_opts(struct ctl_opts *o, int argc, char **argv)
 			o->interval = atoi(argv[i] + 8);
 			if (o->interval < 1 || o->interval > 3600) {
 				fprintf(stderr, "rstmonctl: --watch wants 1 "
-					"to 3600 seconds\n");
+						"to 3600 seconds\n");
 				return -1;
 			}
 		} else if ((!strcmp(argv[i], "-s") ||
-			    !strcmp(argv[i], "--socket")) && i + 1 < argc) {
+			    !strcmp(argv[i], "--socket")) &&
+			   i + 1 < argc) {
 			o->socket_path = argv[++i];
 		} else {
 			argv[n++] = argv[i];
@@ -147,7 +147,8 @@ int main(int argc, char **argv)
 			if (optarg != NULL) {
 				o.interval = atoi(optarg);
 				if (o.interval < 1 || o.interval > 3600) {
-					fprintf(stderr, "rstmonctl: --watch "
+					fprintf(stderr,
+						"rstmonctl: --watch "
 						"wants 1 to 3600 seconds\n");
 					return 2;
 				}
@@ -177,8 +178,10 @@ int main(int argc, char **argv)
 		return 2;
 	cmd = command_find(verb, o.argc);
 	if (cmd == NULL) {
-		fprintf(stderr, "rstmonctl: unknown command or arguments: "
-			"'%s' (see rstmonctl --help)\n", verb);
+		fprintf(stderr,
+			"rstmonctl: unknown command or arguments: "
+			"'%s' (see rstmonctl --help)\n",
+			verb);
 		return 2;
 	}
 	return cmd->run(&o);

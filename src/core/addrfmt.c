@@ -36,7 +36,7 @@ static char *fmt_ipv4(char *p, const uint8_t *a)
 		memcpy(p, octet_text[a[i]], 4);
 		p += octet_len[a[i]];
 	}
-	return p - 1;		/* no dot after the last */
+	return p - 1; /* no dot after the last */
 }
 
 /* RFC 5952 text, as glibc's inet_ntop writes it (its tests hold us to
@@ -89,8 +89,8 @@ char *addrfmt_put(char *p, uint8_t family, const uint8_t *addr)
 const char *addrfmt_str(uint8_t family, const uint8_t *addr, char *buf)
 {
 	char *end = family == AF_INET6 ? fmt_ipv6(buf, addr) :
-		    family == AF_INET	? fmt_ipv4(buf, addr) :
-					  (memcpy(buf, "?", 1), buf + 1);
+		    family == AF_INET  ? fmt_ipv4(buf, addr) :
+					 (memcpy(buf, "?", 1), buf + 1);
 
 	*end = '\0';
 	return buf;

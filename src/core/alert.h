@@ -27,14 +27,14 @@ struct alert {
 	enum severity severity;
 	uint64_t since_ms;
 	int64_t since_wall;
-	uint64_t asserted_ms;	/* last tick its condition held */
-	uint64_t summary_ms;	/* last raise or update */
+	uint64_t asserted_ms; /* last tick its condition held */
+	uint64_t summary_ms;  /* last raise or update */
 	uint64_t updates;
 	union {
 		struct {
 			uint8_t family;
 			uint8_t remote[16];
-			uint32_t ports;		/* distinct, estimated */
+			uint32_t ports; /* distinct, estimated */
 			uint16_t first_port;
 			uint16_t last_port;
 			uint64_t resets;

@@ -11,8 +11,8 @@
 const char *alert_type_name(enum alert_type t)
 {
 	static const char *const names[ALERT_TYPE_MAX] = {
-		"port_scan", "syn_flood", "service_down", "listen_overflow",
-		"abort_storm", "reset_rate",
+		"port_scan",	   "syn_flood",	  "service_down",
+		"listen_overflow", "abort_storm", "reset_rate",
 	};
 
 	return (unsigned int)t < ALERT_TYPE_MAX ? names[t] : "unknown";
@@ -33,14 +33,16 @@ int alert_type_from_name(const char *name, size_t len)
 
 const char *alert_change_name(enum alert_change c)
 {
-	return c == ALERT_RAISED ? "raised" : c == ALERT_UPDATED ? "update" :
-								    "cleared";
+	return c == ALERT_RAISED  ? "raised" :
+	       c == ALERT_UPDATED ? "update" :
+				    "cleared";
 }
 
 const char *severity_name(enum severity s)
 {
-	return s == SEV_CRITICAL ? "critical" : s == SEV_WARNING ? "warning" :
-								   "info";
+	return s == SEV_CRITICAL ? "critical" :
+	       s == SEV_WARNING	 ? "warning" :
+				   "info";
 }
 
 /* Append " key=value" to buf, quoting a value with blanks or quotes. */
@@ -93,8 +95,8 @@ static void kv_time(char *buf, size_t len, const char *key, int64_t t)
 	kv(buf, len, key, s);
 }
 
-void alert_format_kv(const struct alert *a, enum alert_change ch,
-		     char *buf, size_t len)
+void alert_format_kv(const struct alert *a, enum alert_change ch, char *buf,
+		     size_t len)
 {
 	char addr[ADDRFMT_LEN], t[64];
 	int i;
@@ -103,8 +105,8 @@ void alert_format_kv(const struct alert *a, enum alert_change ch,
 		 alert_change_name(ch));
 	switch (a->type) {
 	case ALERT_PORT_SCAN:
-		kv(buf, len, "remote", addrfmt_str(a->ev.scan.family,
-						   a->ev.scan.remote, addr));
+		kv(buf, len, "remote",
+		   addrfmt_str(a->ev.scan.family, a->ev.scan.remote, addr));
 		kv_u64(buf, len, "ports", a->ev.scan.ports);
 		kv_u64(buf, len, "first_port", a->ev.scan.first_port);
 		kv_u64(buf, len, "last_port", a->ev.scan.last_port);
@@ -182,8 +184,9 @@ void alert_format_json_open(struct json *j, const struct alert *a,
 	json_obj_begin(j, "evidence");
 	switch (a->type) {
 	case ALERT_PORT_SCAN:
-		json_str(j, "remote", addrfmt_str(a->ev.scan.family,
-						  a->ev.scan.remote, addr));
+		json_str(j, "remote",
+			 addrfmt_str(a->ev.scan.family, a->ev.scan.remote,
+				     addr));
 		json_u64(j, "ports", a->ev.scan.ports);
 		json_u64(j, "first_port", a->ev.scan.first_port);
 		json_u64(j, "last_port", a->ev.scan.last_port);

@@ -19,8 +19,8 @@ const char *severity_name(enum severity s);
  * one key=value line (values with spaces quoted), for syslog.  Cut short
  * to fit len, the line stays a prefix of the whole one.
  */
-void alert_format_kv(const struct alert *a, enum alert_change ch,
-		     char *buf, size_t len);
+void alert_format_kv(const struct alert *a, enum alert_change ch, char *buf,
+		     size_t len);
 /* The alert as a JSON object (type, key, state, since, severity, …). */
 void alert_format_json(struct json *j, const struct alert *a);
 /* The same, left open for the caller to add members and close; state

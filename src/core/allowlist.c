@@ -12,7 +12,8 @@ static void mask(uint8_t *a, unsigned int plen, size_t alen)
 	size_t i;
 
 	for (i = 0; i < alen; i++) {
-		unsigned int bits = plen > i * 8 ? plen - (unsigned int)i * 8 : 0;
+		unsigned int bits = plen > i * 8 ? plen - (unsigned int)i * 8 :
+						   0;
 
 		if (bits >= 8)
 			continue;

@@ -9,8 +9,8 @@
 #define ALLOW_MAX 256
 
 struct cidr {
-	uint8_t family;		/* AF_INET or AF_INET6 */
-	uint8_t addr[16];	/* network order, host bits cleared */
+	uint8_t family;	  /* AF_INET or AF_INET6 */
+	uint8_t addr[16]; /* network order, host bits cleared */
 	uint8_t plen;
 };
 

@@ -17,12 +17,12 @@ struct lookup_question {
 	uint8_t tcp_flags;
 	uint32_t seq;
 	uint16_t lport;
-	bool has_uid;		/* NFLOG gave the sending socket's uid */
-	enum kreason kreason;	/* the kernel's, or KREASON_NONE */
-	bool listener;		/* a live listener covers the port */
-	bool recent_conn;	/* the tuple was one of our connections */
-	bool port_open;		/* not found closed by a lookup this second */
-	uint16_t ephemeral_lo;	/* where client ports start */
+	bool has_uid;	       /* NFLOG gave the sending socket's uid */
+	enum kreason kreason;  /* the kernel's, or KREASON_NONE */
+	bool listener;	       /* a live listener covers the port */
+	bool recent_conn;      /* the tuple was one of our connections */
+	bool port_open;	       /* not found closed by a lookup this second */
+	uint16_t ephemeral_lo; /* where client ports start */
 };
 
 /*
@@ -59,18 +59,18 @@ bool attrib_synchronized(int state);
 /* The facts about one reset's owner, gathered by attrib.c. */
 struct owner_facts {
 	enum cause cause;
-	bool has_uid;		/* NFLOG: the sending socket's uid */
+	bool has_uid; /* NFLOG: the sending socket's uid */
 	uint32_t uid;
-	bool has_actor;		/* a tracepoint record made in a task */
+	bool has_actor; /* a tracepoint record made in a task */
 	uint32_t actor_pid;
-	bool has_socket;	/* the tuple's socket: alive at lookup, or
+	bool has_socket; /* the tuple's socket: alive at lookup, or
 				 * seen by a listing */
 	int sock_state;
-	uint64_t sock_inode;	/* 0: a timewait or request sock */
+	uint64_t sock_inode; /* 0: a timewait or request sock */
 	uint32_t sock_uid;
-	struct listener *listener;	/* the port's (for a closing
+	struct listener *listener;   /* the port's (for a closing
 					 * listener, the last one), or NULL */
-	const struct listener *last;	/* closed_port: who listened last */
+	const struct listener *last; /* closed_port: who listened last */
 };
 
 /*

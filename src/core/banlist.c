@@ -17,7 +17,7 @@ static unsigned int slot_of(const struct banlist *b, uint8_t family,
 			    const uint8_t *addr)
 {
 	return (unsigned int)hash_pair(hash_bytes(addr, addr_len(family)),
-					 family) &
+				       family) &
 	       (b->cap - 1);
 }
 
@@ -101,8 +101,7 @@ unsigned int banlist_expire(struct banlist *b, uint64_t now_ms)
 	return n;
 }
 
-static int lookup(const struct banlist *b, uint8_t family,
-		  const uint8_t *addr)
+static int lookup(const struct banlist *b, uint8_t family, const uint8_t *addr)
 {
 	unsigned int i = slot_of(b, family, addr);
 

@@ -11,21 +11,21 @@
 #define BANLIST_MAX 65536
 
 struct ban {
-	uint8_t family;		/* AF_INET, AF_INET6; 0: free slot */
-	uint8_t addr[16];	/* network order */
-	uint8_t reason;		/* enum alert_type that asked for it */
-	bool drop;		/* also in the drop set (a proven scanner) */
-	uint64_t expires_ms;	/* monotonic */
-	int64_t expires_wall;	/* epoch seconds, for people */
+	uint8_t family;	      /* AF_INET, AF_INET6; 0: free slot */
+	uint8_t addr[16];     /* network order */
+	uint8_t reason;	      /* enum alert_type that asked for it */
+	bool drop;	      /* also in the drop set (a proven scanner) */
+	uint64_t expires_ms;  /* monotonic */
+	int64_t expires_wall; /* epoch seconds, for people */
 };
 
 struct banlist {
-	struct ban *v;		/* open addressing, linear probing */
-	unsigned int cap;	/* a power of two, > max */
-	unsigned int max;	/* entries at most */
+	struct ban *v;	  /* open addressing, linear probing */
+	unsigned int cap; /* a power of two, > max */
+	unsigned int max; /* entries at most */
 	unsigned int n;
-	uint64_t next_expiry;	/* no ban expires before this (ms) */
-	uint64_t refused;	/* full of unexpired bans */
+	uint64_t next_expiry; /* no ban expires before this (ms) */
+	uint64_t refused;     /* full of unexpired bans */
 };
 
 /* max entries (at most BANLIST_MAX).  -1 + errno. */

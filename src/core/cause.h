@@ -31,7 +31,7 @@ enum cause cause_from_name(const char *name);
  * the reason by name, resolved once from the tracepoint's format file.
  */
 enum kreason {
-	KREASON_NONE = 0,	/* no record, or a reason we do not know */
+	KREASON_NONE = 0, /* no record, or a reason we do not know */
 	KREASON_NOT_SPECIFIED,
 	KREASON_NO_SOCKET,
 	KREASON_TCP_INVALID_ACK_SEQUENCE,
@@ -49,7 +49,7 @@ enum kreason {
 	KREASON_TCP_STATE,
 	KREASON_TCP_KEEPALIVE_TIMEOUT,
 	KREASON_TCP_DISCONNECT_WITH_DATA,
-	KREASON_MPTCP,		/* any MPTCP_RST_* */
+	KREASON_MPTCP, /* any MPTCP_RST_* */
 	KREASON_ERROR,
 	KREASON_MAX
 };

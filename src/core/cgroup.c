@@ -5,8 +5,8 @@
 
 #include "cgroup.h"
 
-#define ID_SHORT 12		/* as docker ps shows ids */
-#define ID_FULL 64		/* sha256 in hex */
+#define ID_SHORT 12 /* as docker ps shows ids */
+#define ID_FULL 64  /* sha256 in hex */
 
 /* Copy n bytes of s as a string.  Too long gives -1 and "", never a
  * truncated name that could be mistaken for another one. */
@@ -268,12 +268,10 @@ int cgroup_container(const char *path, char *out, size_t len)
 	/* The innermost match wins (docker in docker, pods in a VM). */
 	while ((c = next_comp(&p, &n)) != NULL) {
 		id = id_after(c, n, "docker-", ID_FULL, true);
-		if (id == NULL && after_docker && n == ID_FULL &&
-		    all_hex(c, n))
+		if (id == NULL && after_docker && n == ID_FULL && all_hex(c, n))
 			id = c;
 		if (id == NULL)
-			id = id_after(c, n, "cri-containerd-", ID_SHORT,
-				      false);
+			id = id_after(c, n, "cri-containerd-", ID_SHORT, false);
 		if (id == NULL)
 			id = id_after(c, n, "crio-", ID_SHORT, false);
 		if (id == NULL)

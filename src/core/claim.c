@@ -72,8 +72,7 @@ void claim_release(struct claim_burst *b, struct claim_pool *pool)
 
 	for (i = 0; i < CLAIM_WIN; i++) {
 		if (b->held[i].count > 0)
-			claim_pool_add(pool, b->held[i].sec,
-				       b->held[i].count);
+			claim_pool_add(pool, b->held[i].sec, b->held[i].count);
 		b->held[i].count = 0;
 	}
 	b->held_ms = 0;

@@ -8,8 +8,9 @@
 
 #include "secring.h"
 
-#define CLAIM_WIN 10		/* s: a burst is judged over this window */
-#define CLAIM_POOL 300		/* s of generic rate kept: 10 s and a
+#define CLAIM_WIN 10 /* s: a burst is judged over this window */
+#define CLAIM_POOL \
+	300 /* s of generic rate kept: 10 s and a
 				 * 290 s baseline (reset_rate) */
 
 /* The generic rate: per second, the resets no detector claims. */
@@ -34,9 +35,9 @@ uint64_t claim_pool_sum(const struct claim_pool *pool, uint64_t sec,
  * the classic alert's.
  */
 struct claim_burst {
-	struct secring freed[CLAIM_WIN];	/* let through to the pool */
-	struct secring held[CLAIM_WIN];		/* held back, not yet its */
-	uint64_t held_ms;	/* since when it holds (0: none) */
+	struct secring freed[CLAIM_WIN]; /* let through to the pool */
+	struct secring held[CLAIM_WIN];	 /* held back, not yet its */
+	uint64_t held_ms;		 /* since when it holds (0: none) */
 };
 
 /* Resets in CLAIM_WIN from which a burst toward alert_rate (per second)

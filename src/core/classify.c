@@ -19,8 +19,7 @@ static enum cause from_kernel(const struct evidence *e)
 {
 	switch (e->kreason) {
 	case KREASON_NO_SOCKET:
-		return answers_syn(e) ? CAUSE_CLOSED_PORT :
-					CAUSE_STRAY_SEGMENT;
+		return answers_syn(e) ? CAUSE_CLOSED_PORT : CAUSE_STRAY_SEGMENT;
 	case KREASON_TCP_FLAGS:
 		return CAUSE_STRAY_SEGMENT;
 	case KREASON_INVALID_SYN:
@@ -49,7 +48,7 @@ static enum cause from_kernel(const struct evidence *e)
 	case KREASON_TCP_ACK_UNSENT_DATA:
 		return CAUSE_BAD_SEGMENT;
 	default:
-		return CAUSE_MAX;	/* not decisive: infer */
+		return CAUSE_MAX; /* not decisive: infer */
 	}
 }
 

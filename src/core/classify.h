@@ -10,32 +10,32 @@
 
 /* What an exact sock_diag lookup of the reset's tuple found. */
 enum lookup_result {
-	LOOKUP_NOT_DONE = 0,	/* skipped (budget, or not needed) */
-	LOOKUP_NONE,		/* ENOENT */
-	LOOKUP_LISTEN,		/* the listener fallback */
-	LOOKUP_SYN_RECV,	/* a request socket */
+	LOOKUP_NOT_DONE = 0, /* skipped (budget, or not needed) */
+	LOOKUP_NONE,	     /* ENOENT */
+	LOOKUP_LISTEN,	     /* the listener fallback */
+	LOOKUP_SYN_RECV,     /* a request socket */
 	LOOKUP_SYN_SENT,
-	LOOKUP_TIMEWAIT,	/* timewait sock, either substate */
-	LOOKUP_LIVE,		/* a synchronized full socket on the tuple */
+	LOOKUP_TIMEWAIT, /* timewait sock, either substate */
+	LOOKUP_LIVE,	 /* a synchronized full socket on the tuple */
 };
 
 struct evidence {
 	uint8_t tcp_flags;
 	uint32_t seq;
-	bool has_uid;		/* NFLOG: the sending socket had a file */
+	bool has_uid; /* NFLOG: the sending socket had a file */
 	enum lookup_result lookup;
-	bool listener;		/* a live listener covers the local port */
-	bool listener_uid;	/* ... and its uid equals the NFLOG uid */
-	bool recent_conn;	/* the 4-tuple was one of our connections */
-	int recent_state;	/* its last state seen (TCPS_*) */
-	bool recent_fresh;	/* ... and it was there at the last listing */
-	bool recent_reset;	/* ... and we reset it already: it is gone */
-	bool foreign_source;	/* source address is not one of ours */
-	bool traced;		/* the tracepoint saw it: the stack sent it */
-	bool trace_complete;	/* the tracepoint sees every reset the stack
+	bool listener;	      /* a live listener covers the local port */
+	bool listener_uid;    /* ... and its uid equals the NFLOG uid */
+	bool recent_conn;     /* the 4-tuple was one of our connections */
+	int recent_state;     /* its last state seen (TCPS_*) */
+	bool recent_fresh;    /* ... and it was there at the last listing */
+	bool recent_reset;    /* ... and we reset it already: it is gone */
+	bool foreign_source;  /* source address is not one of ours */
+	bool traced;	      /* the tracepoint saw it: the stack sent it */
+	bool trace_complete;  /* the tracepoint sees every reset the stack
 				 * sends (6.10+) and lost none lately */
-	enum kreason kreason;	/* KREASON_NONE when unknown */
-	bool firewall;		/* chosen as firewall by the batch pass */
+	enum kreason kreason; /* KREASON_NONE when unknown */
+	bool firewall;	      /* chosen as firewall by the batch pass */
 };
 
 /*

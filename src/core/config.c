@@ -21,15 +21,15 @@ enum opt_type { OPT_FLAG, OPT_COUNT, OPT_UINT, OPT_SIZE, OPT_STR, OPT_LIST };
  */
 struct opt_desc {
 	const char *name;
-	int letter;		/* 0: long option only */
+	int letter; /* 0: long option only */
 	enum opt_type type;
 	size_t off;
-	size_t size;		/* OPT_STR buffer size */
+	size_t size; /* OPT_STR buffer size */
 	uint64_t min, max;
-	bool in_file;		/* may appear in the config file */
+	bool in_file; /* may appear in the config file */
 	const char *arg;
 	const char *help;
-	const char *choices;	/* OPT_STR: "a|b" allowed values, or NULL */
+	const char *choices; /* OPT_STR: "a|b" allowed values, or NULL */
 };
 
 static int check_cidr(const struct config *cfg, const char *v, char *why,
@@ -45,8 +45,8 @@ static int check_cidr(const struct config *cfg, const char *v, char *why,
 }
 
 /* "port_scan,syn_flood": alert types that may trigger an action. */
-static int check_alert_list(const struct config *c, const char *v,
-			    char *why, size_t whylen)
+static int check_alert_list(const struct config *c, const char *v, char *why,
+			    size_t whylen)
 {
 	char word[64];
 	const char *p = v;
@@ -58,8 +58,10 @@ static int check_alert_list(const struct config *c, const char *v,
 		if (n > 0) {
 			if (n >= sizeof(word) ||
 			    alert_type_from_name(memcpy(word, p, n), n) < 0) {
-				snprintf(why, whylen, "'%.*s' is not an alert "
-					 "type", (int)n, p);
+				snprintf(why, whylen,
+					 "'%.*s' is not an alert "
+					 "type",
+					 (int)n, p);
 				return -1;
 			}
 		}
@@ -95,18 +97,21 @@ static const struct opt_desc opts[] = {
 	  false, "FILE", "config file", NULL },
 	{ "group", 'g', OPT_UINT, OFF(group), 0, 0, 65535, true, "N",
 	  "NFLOG group the rules log to", NULL },
-	{ "socket", 's', OPT_STR, OFF(socket_path), SZ(socket_path), 0, 0,
-	  true, "PATH", "control socket", NULL },
-	{ "events", 'e', OPT_STR, OFF(events_path), SZ(events_path), 0, 0,
-	  true, "FILE|-", "write one JSON line per reset to FILE or stdout", NULL },
+	{ "socket", 's', OPT_STR, OFF(socket_path), SZ(socket_path), 0, 0, true,
+	  "PATH", "control socket", NULL },
+	{ "events", 'e', OPT_STR, OFF(events_path), SZ(events_path), 0, 0, true,
+	  "FILE|-", "write one JSON line per reset to FILE or stdout", NULL },
 	{ "rules", 0, OPT_STR, OFF(rules_path), SZ(rules_path), 0, 0, true,
-	  "FILE", "install this nft ruleset at start, delete table inet "
-		  "rstmon at exit", NULL },
+	  "FILE",
+	  "install this nft ruleset at start, delete table inet "
+	  "rstmon at exit",
+	  NULL },
 	{ "netns", 0, OPT_STR, OFF(netns), SZ(netns), 0, 0, true, "NAME",
 	  "monitor network namespace NAME (/run/netns/NAME)", NULL },
 	{ "user", 'u', OPT_STR, OFF(user), SZ(user), 0, 0, true, "USER",
 	  "run as USER after opening sockets (default: stay root, "
-	  "capabilities reduced)", NULL },
+	  "capabilities reduced)",
+	  NULL },
 	{ "rcvbuf", 0, OPT_SIZE, OFF(rcvbuf), 0, 65536, 1ull << 30, true,
 	  "BYTES", "netlink receive buffer, K/M suffix", NULL },
 	{ "qthreshold", 0, OPT_UINT, OFF(qthreshold), 0, 1, 1000, true, "N",
@@ -117,87 +122,89 @@ static const struct opt_desc opts[] = {
 	  "datagrams read per wakeup", NULL },
 	{ "reconcile-interval", 0, OPT_UINT, OFF(reconcile_ms), 0, 200, 60000,
 	  true, "MS", "compare with the rule's counter every MS", NULL },
-	{ "kernel-trace", 0, OPT_STR, OFF(kernel_trace), SZ(kernel_trace), 0,
-	  0, true, "auto|actor-only|off", "read the tcp:tcp_send_reset "
-		"tracepoint when it exists: reasons (6.10+) and actors; "
-		"actor-only ignores the reason, as before 6.10 (for tests)", "auto|actor-only|off" },
-	{ "trace-max-rate", 0, OPT_UINT, OFF(trace_max_rate), 0, 100,
-	  10000000, true, "N", "pause the tracepoint above N resets/s", NULL },
-	{ "inventory-interval", 0, OPT_UINT, OFF(inventory_ms), 0, 100,
-	  60000, true, "MS", "list listeners and connections every MS", NULL },
-	{ "metrics-listen", 0, OPT_STR, OFF(metrics_listen),
-	  SZ(metrics_listen), 0, 0, true, "ADDR:PORT",
+	{ "kernel-trace", 0, OPT_STR, OFF(kernel_trace), SZ(kernel_trace), 0, 0,
+	  true, "auto|actor-only|off",
+	  "read the tcp:tcp_send_reset "
+	  "tracepoint when it exists: reasons (6.10+) and actors; "
+	  "actor-only ignores the reason, as before 6.10 (for tests)",
+	  "auto|actor-only|off" },
+	{ "trace-max-rate", 0, OPT_UINT, OFF(trace_max_rate), 0, 100, 10000000,
+	  true, "N", "pause the tracepoint above N resets/s", NULL },
+	{ "inventory-interval", 0, OPT_UINT, OFF(inventory_ms), 0, 100, 60000,
+	  true, "MS", "list listeners and connections every MS", NULL },
+	{ "metrics-listen", 0, OPT_STR, OFF(metrics_listen), SZ(metrics_listen),
+	  0, 0, true, "ADDR:PORT",
 	  "serve GET /metrics there (PORT alone: 127.0.0.1)", NULL },
-	{ "metrics-file", 0, OPT_STR, OFF(metrics_file), SZ(metrics_file), 0,
-	  0, true, "PATH", "write the metrics to PATH (node_exporter "
-			   "textfile), atomically", NULL },
+	{ "metrics-file", 0, OPT_STR, OFF(metrics_file), SZ(metrics_file), 0, 0,
+	  true, "PATH",
+	  "write the metrics to PATH (node_exporter "
+	  "textfile), atomically",
+	  NULL },
 	{ "metrics-interval", 0, OPT_UINT, OFF(metrics_interval), 0, 1, 3600,
-	  true, "SEC", "how often --metrics-file is written",
-	  NULL },
+	  true, "SEC", "how often --metrics-file is written", NULL },
 	{ "scan-ports", 0, OPT_UINT, OFF(scan_ports), 0, 2, 65535, true, "N",
-	  "port_scan: distinct closed ports from one remote",
-	  NULL },
-	{ "scan-window", 0, OPT_UINT, OFF(scan_window), 0, 1, 3600, true,
-	  "SEC", "port_scan: within SEC seconds", NULL },
+	  "port_scan: distinct closed ports from one remote", NULL },
+	{ "scan-window", 0, OPT_UINT, OFF(scan_window), 0, 1, 3600, true, "SEC",
+	  "port_scan: within SEC seconds", NULL },
 	{ "flood-rate", 0, OPT_UINT, OFF(flood_rate), 0, 1, 100000000, true,
-	  "N", "syn_flood: closed-port resets per second",
-	  NULL },
+	  "N", "syn_flood: closed-port resets per second", NULL },
 	{ "flood-sources", 0, OPT_UINT, OFF(flood_sources), 0, 1, 100000000,
-	  true, "N", "syn_flood: from at least N remotes",
-	  NULL },
+	  true, "N", "syn_flood: from at least N remotes", NULL },
 	{ "down-window", 0, OPT_UINT, OFF(down_window), 0, 1, 86400, true,
 	  "SEC", "service_down: a listener gone at most SEC ago", NULL },
-	{ "down-grace", 0, OPT_UINT, OFF(down_grace), 0, 0, 600000, true,
-	  "MS", "service_down: gone at least MS, a restart is not an "
-		"outage", NULL },
-	{ "storm-rate", 0, OPT_UINT, OFF(storm_rate), 0, 1, 100000000, true,
-	  "N", "abort_storm: aborts per second by one owner",
+	{ "down-grace", 0, OPT_UINT, OFF(down_grace), 0, 0, 600000, true, "MS",
+	  "service_down: gone at least MS, a restart is not an "
+	  "outage",
 	  NULL },
+	{ "storm-rate", 0, OPT_UINT, OFF(storm_rate), 0, 1, 100000000, true,
+	  "N", "abort_storm: aborts per second by one owner", NULL },
 	{ "rate-floor", 0, OPT_UINT, OFF(rate_floor), 0, 1, 100000000, true,
 	  "N", "reset_rate: resets per second, at least", NULL },
 	{ "rate-factor", 0, OPT_UINT, OFF(rate_factor), 0, 1, 1000, true, "K",
 	  "reset_rate: and K times the 5-minute baseline", NULL },
-	{ "rate-warmup", 0, OPT_UINT, OFF(rate_warmup), 0, 0, 3600, true,
-	  "SEC", "reset_rate: quiet for SEC after start, while a baseline "
-		 "builds", NULL },
+	{ "rate-warmup", 0, OPT_UINT, OFF(rate_warmup), 0, 0, 3600, true, "SEC",
+	  "reset_rate: quiet for SEC after start, while a baseline "
+	  "builds",
+	  NULL },
 	{ "alert-quiet", 0, OPT_UINT, OFF(alert_quiet), 0, 1, 86400, true,
 	  "SEC", "clear an alert after SEC without its condition", NULL },
-	{ "alert-summary", 0, OPT_UINT, OFF(alert_summary), 0, 1, 86400,
-	  true, "SEC", "summarise an active alert every SEC",
-	  NULL },
+	{ "alert-summary", 0, OPT_UINT, OFF(alert_summary), 0, 1, 86400, true,
+	  "SEC", "summarise an active alert every SEC", NULL },
 	{ "max-alerts", 0, OPT_UINT, OFF(max_alerts), 0, 1, 256, true, "N",
 	  "alerts active at once, at most", NULL },
-	{ "alert-log-rate", 0, OPT_UINT, OFF(alert_log_rate), 0, 1, 10000,
-	  true, "N", "alert lines logged per second, at most",
-	  NULL },
+	{ "alert-log-rate", 0, OPT_UINT, OFF(alert_log_rate), 0, 1, 10000, true,
+	  "N", "alert lines logged per second, at most", NULL },
 	{ "ratelimit", 0, OPT_FLAG, OFF(ratelimit), 0, 0, 1, true, NULL,
 	  "put offenders in the rules' rate-limit sets (see --ratelimit-on)",
 	  NULL },
-	{ "ratelimit-on", 0, OPT_STR, OFF(ratelimit_on), SZ(ratelimit_on), 0,
-	  0, true, "TYPES", "alerts that rate-limit their remotes", NULL },
+	{ "ratelimit-on", 0, OPT_STR, OFF(ratelimit_on), SZ(ratelimit_on), 0, 0,
+	  true, "TYPES", "alerts that rate-limit their remotes", NULL },
 	{ "ratelimit-timeout", 0, OPT_UINT, OFF(ratelimit_timeout), 0, 1,
 	  604800, true, "SEC", "how long an address stays listed", NULL },
-	{ "ratelimit-mode", 0, OPT_STR, OFF(ratelimit_mode),
-	  SZ(ratelimit_mode), 0, 0, true, "rst|drop",
+	{ "ratelimit-mode", 0, OPT_STR, OFF(ratelimit_mode), SZ(ratelimit_mode),
+	  0, 0, true, "rst|drop",
 	  "limit the resets sent to it, or also drop what a scanner that "
-	  "completed a handshake sends", "rst|drop" },
-	{ "drop-unproven", 0, OPT_FLAG, OFF(drop_unproven), 0, 0, 1, true,
-	  NULL, "DANGER: in drop mode, also drop scanners that never "
-		"completed a handshake (forged packets can then make "
-		"rstmond drop any address)", NULL },
+	  "completed a handshake sends",
+	  "rst|drop" },
+	{ "drop-unproven", 0, OPT_FLAG, OFF(drop_unproven), 0, 0, 1, true, NULL,
+	  "DANGER: in drop mode, also drop scanners that never "
+	  "completed a handshake (forged packets can then make "
+	  "rstmond drop any address)",
+	  NULL },
 	{ "allow", 0, OPT_LIST, OFF(allow), SZ(allow), 0, 0, true, "CIDR",
 	  "never act on these addresses (repeatable; loopback and this "
-	  "host's addresses always)", NULL },
+	  "host's addresses always)",
+	  NULL },
 	{ "hook", 0, OPT_STR, OFF(hook), SZ(hook), 0, 0, true, "CMD",
 	  "run CMD (absolute path, arguments; no shell) on each alert raise "
-	  "and clear", NULL },
+	  "and clear",
+	  NULL },
 	{ "hook-timeout", 0, OPT_UINT, OFF(hook_timeout), 0, 1, 3600, true,
 	  "SEC", "then SIGTERM, 2 s later SIGKILL", NULL },
 	{ "hook-max", 0, OPT_UINT, OFF(hook_max), 0, 1, 64, true, "N",
 	  "hooks running at once, at most", NULL },
-	{ "hook-cooldown", 0, OPT_UINT, OFF(hook_cooldown), 0, 0, 86400,
-	  true, "SEC", "run at most once per alert key in SEC",
-	  NULL },
+	{ "hook-cooldown", 0, OPT_UINT, OFF(hook_cooldown), 0, 0, 86400, true,
+	  "SEC", "run at most once per alert key in SEC", NULL },
 	{ "hook-as-root", 0, OPT_FLAG, OFF(hook_as_root), 0, 0, 1, true, NULL,
 	  "run the hook even though rstmond runs as root (no -u)", NULL },
 	{ "dry-run", 0, OPT_FLAG, OFF(dry_run), 0, 0, 1, true, NULL,
@@ -214,8 +221,8 @@ static const struct opt_desc opts[] = {
  * Finer checks of some values (of each word of a list): 0, or -1 with
  * the reason in why.
  */
-typedef int (*check_fn)(const struct config *c, const char *value,
-			char *why, size_t whylen);
+typedef int (*check_fn)(const struct config *c, const char *value, char *why,
+			size_t whylen);
 
 static check_fn check_of(const struct opt_desc *d)
 {
@@ -290,10 +297,20 @@ static int parse_uint(const char *s, bool size_suffix, uint64_t *out)
 		unsigned long long mul;
 
 		switch (*end) {
-		case 'k': case 'K': mul = 1ull << 10; break;
-		case 'm': case 'M': mul = 1ull << 20; break;
-		case 'g': case 'G': mul = 1ull << 30; break;
-		default: return -1;
+		case 'k':
+		case 'K':
+			mul = 1ull << 10;
+			break;
+		case 'm':
+		case 'M':
+			mul = 1ull << 20;
+			break;
+		case 'g':
+		case 'G':
+			mul = 1ull << 30;
+			break;
+		default:
+			return -1;
 		}
 		if (v > UINT64_MAX / mul)
 			return -1;
@@ -365,9 +382,10 @@ static int list_add(const struct config *c, char *base,
 			return -1;
 		}
 		if (used + n + 2 > d->size) {
-			snprintf(err, errlen, "%s: %s: too many entries (at "
-				 "most %zu bytes)", where, d->name,
-				 d->size - 1);
+			snprintf(err, errlen,
+				 "%s: %s: too many entries (at "
+				 "most %zu bytes)",
+				 where, d->name, d->size - 1);
 			return -1;
 		}
 		if (used > 0)
@@ -415,8 +433,10 @@ static int opt_set(struct config *c, const struct opt_desc *d,
 		return 0;
 	case OPT_STR:
 		if (d->choices != NULL && !choice_ok(d->choices, value)) {
-			snprintf(err, errlen, "%s: %s must be one of %s, not "
-				 "'%s'", where, d->name, d->choices, value);
+			snprintf(err, errlen,
+				 "%s: %s must be one of %s, not "
+				 "'%s'",
+				 where, d->name, d->choices, value);
 			return -1;
 		}
 		if (strlen(value) >= d->size) {
@@ -480,7 +500,8 @@ static int config_typed(struct config *c, const char *where, char *err,
 
 	c->trace = !strcmp(c->kernel_trace, "off") ? CONFIG_TRACE_OFF :
 		   !strcmp(c->kernel_trace, "actor-only") ?
-				CONFIG_TRACE_ACTOR_ONLY : CONFIG_TRACE_AUTO;
+						     CONFIG_TRACE_ACTOR_ONLY :
+						     CONFIG_TRACE_AUTO;
 	c->drop_mode = strcmp(c->ratelimit_mode, "drop") == 0;
 	c->ratelimit_types = 0;
 	for (p = c->ratelimit_on; *p != '\0'; p += strspn(p, ", ")) {
@@ -499,8 +520,10 @@ static int config_typed(struct config *c, const char *where, char *err,
 			if (cidr_parse(word, &cidr) == 0 &&
 			    (c->allowed.n + 2 >= ALLOW_MAX ||
 			     allowlist_add(&c->allowed, &cidr) < 0)) {
-				snprintf(err, errlen, "%s: allow: more than "
-					 "%d prefixes", where, ALLOW_MAX - 3);
+				snprintf(err, errlen,
+					 "%s: allow: more than "
+					 "%d prefixes",
+					 where, ALLOW_MAX - 3);
 				return -1;
 			}
 		}
@@ -554,8 +577,10 @@ int config_parse_text(struct config *c, const char *text, const char *name,
 		/* A second value would silently win: a mistake, unless the
 		 * key is a list, which each line extends. */
 		if (d->type != OPT_LIST && first[d - opts] != 0) {
-			snprintf(err, errlen, "%s: %s is already set at line "
-				 "%u", where, key, first[d - opts]);
+			snprintf(err, errlen,
+				 "%s: %s is already set at line "
+				 "%u",
+				 where, key, first[d - opts]);
 			return -1;
 		}
 		first[d - opts] = lineno;
@@ -578,8 +603,8 @@ int config_parse_text(struct config *c, const char *text, const char *name,
 }
 
 /* The file through c->io (none without one), then its text parsed. */
-static int config_load_file(struct config *c, const char *path,
-			    bool must_exist, char *err, size_t errlen)
+static int config_load_file(struct config *c, const char *path, bool must_exist,
+			    char *err, size_t errlen)
 {
 	char *text = NULL;
 	int ret;
@@ -679,9 +704,9 @@ int config_from_args(struct config *c, int argc, char **argv, char *err,
 		if (ch == '?' || ch == ':') {
 			if (optopt && optopt < 256)
 				snprintf(err, errlen,
-					 "option -%c: %s (see --help)",
-					 optopt, ch == ':' ?
-					 "needs a value" : "unknown");
+					 "option -%c: %s (see --help)", optopt,
+					 ch == ':' ? "needs a value" :
+						     "unknown");
 			else
 				snprintf(err, errlen,
 					 "option %s: unknown or missing "
@@ -754,9 +779,11 @@ void config_usage(const char *prog, void *stream)
 
 	config_defaults(&defs);
 
-	fprintf(f, "usage: %s [options]\n"
-		   "Watch the TCP resets this host sends: who, why, and "
-		   "whether it is an attack.\n\n", prog);
+	fprintf(f,
+		"usage: %s [options]\n"
+		"Watch the TCP resets this host sends: who, why, and "
+		"whether it is an attack.\n\n",
+		prog);
 	for (i = 0; i < NOPTS; i++) {
 		char left[64];
 

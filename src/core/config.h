@@ -23,22 +23,22 @@ struct config_io {
 	/* The file's text, malloc'd and NUL-terminated, in *text; 0 with
 	 * *text NULL when it does not exist and need not; -1 with a
 	 * one-line message naming the file. */
-	int (*read)(const char *path, bool must_exist, char **text,
-		    char *err, size_t errlen);
+	int (*read)(const char *path, bool must_exist, char **text, char *err,
+		    size_t errlen);
 	/* 0 when path may be executed, else -1 with errno. */
 	int (*executable)(const char *path);
 };
 
 struct config {
-	const struct config_io *io;	/* set by the caller, see above */
+	const struct config_io *io; /* set by the caller, see above */
 	char config_file[PATH_MAX];
-	bool config_explicit;	/* -c given: a missing file is an error */
+	bool config_explicit; /* -c given: a missing file is an error */
 	bool foreground;
 	bool check_only;
 	int verbose;
 	uint64_t group;
 	char socket_path[PATH_MAX];
-	char events_path[PATH_MAX];	/* "" = none, "-" = stdout */
+	char events_path[PATH_MAX]; /* "" = none, "-" = stdout */
 	char rules_path[PATH_MAX];
 	char netns[PATH_MAX];
 	char user[64];
@@ -47,40 +47,43 @@ struct config {
 	uint64_t flush_ms;
 	uint64_t budget;
 	uint64_t reconcile_ms;
-	char kernel_trace[12];	/* "auto", "actor-only" or "off" */
+	char kernel_trace[12]; /* "auto", "actor-only" or "off" */
 	uint64_t trace_max_rate;
 	uint64_t inventory_ms;
-	char metrics_listen[128];	/* "" = off */
-	char metrics_file[PATH_MAX];	/* "" = off */
-	uint64_t metrics_interval;	/* seconds between file writes */
+	char metrics_listen[128];    /* "" = off */
+	char metrics_file[PATH_MAX]; /* "" = off */
+	uint64_t metrics_interval;   /* seconds between file writes */
 	/* Detector thresholds (struct detect_params, DESIGN.md). */
 	uint64_t scan_ports, scan_window, flood_rate, flood_sources;
 	uint64_t down_window, down_grace, storm_rate, rate_floor, rate_factor;
 	uint64_t rate_warmup;
 	uint64_t alert_quiet, alert_summary, max_alerts;
-	uint64_t alert_log_rate;	/* alert lines per second, at most */
+	uint64_t alert_log_rate; /* alert lines per second, at most */
 	/* Actions (actions.c). */
 	bool ratelimit;
-	char ratelimit_on[128];		/* alert types, comma-separated */
-	uint64_t ratelimit_timeout;	/* seconds */
-	char ratelimit_mode[8];		/* "rst" or "drop" */
-	char allow[4096];		/* CIDRs, blank-separated (a list) */
+	char ratelimit_on[128];	    /* alert types, comma-separated */
+	uint64_t ratelimit_timeout; /* seconds */
+	char ratelimit_mode[8];	    /* "rst" or "drop" */
+	char allow[4096];	    /* CIDRs, blank-separated (a list) */
 
 	/*
 	 * The same, typed once when the configuration is read (the strings
 	 * above are what the operator wrote, for --help and reloads): the
 	 * rest of the daemon reads these, never the strings.
 	 */
-	enum config_trace { CONFIG_TRACE_AUTO, CONFIG_TRACE_ACTOR_ONLY,
-			    CONFIG_TRACE_OFF } trace;
-	bool drop_mode;			/* ratelimit-mode = drop */
-	unsigned int ratelimit_types;	/* 1 << enum alert_type */
-	struct allowlist allowed;	/* --allow (loopback not added) */
-	char hook[1024];		/* "" = none */
+	enum config_trace {
+		CONFIG_TRACE_AUTO,
+		CONFIG_TRACE_ACTOR_ONLY,
+		CONFIG_TRACE_OFF
+	} trace;
+	bool drop_mode;		      /* ratelimit-mode = drop */
+	unsigned int ratelimit_types; /* 1 << enum alert_type */
+	struct allowlist allowed;     /* --allow (loopback not added) */
+	char hook[1024];	      /* "" = none */
 	uint64_t hook_timeout, hook_max, hook_cooldown;
-	bool hook_as_root;		/* allowed to run it as root */
+	bool hook_as_root; /* allowed to run it as root */
 	bool dry_run;
-	bool drop_unproven;	/* drop mode: drop unproven scanners too */
+	bool drop_unproven; /* drop mode: drop unproven scanners too */
 };
 
 /* Everything at its default; c->io NULL. */

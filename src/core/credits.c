@@ -18,8 +18,7 @@ void credits_init(struct credits *c, uint64_t max_age_ms)
 	c->max_age_ms = max_age_ms;
 }
 
-void credits_add(struct credits *c, enum credit k, uint64_t n,
-		 uint64_t now_ms)
+void credits_add(struct credits *c, enum credit k, uint64_t n, uint64_t now_ms)
 {
 	if (n == 0)
 		return;

@@ -25,13 +25,12 @@ enum credit {
 
 struct credits {
 	uint32_t n[CR_MAX];
-	uint64_t since_ms[CR_MAX];	/* when the oldest pending arrived */
+	uint64_t since_ms[CR_MAX]; /* when the oldest pending arrived */
 	uint64_t max_age_ms;
 };
 
 void credits_init(struct credits *c, uint64_t max_age_ms);
-void credits_add(struct credits *c, enum credit k, uint64_t n,
-		 uint64_t now_ms);
+void credits_add(struct credits *c, enum credit k, uint64_t n, uint64_t now_ms);
 /* Forget credits older than max_age_ms. */
 void credits_expire(struct credits *c, uint64_t now_ms);
 /* Consume one credit of kind k if there is one. */

@@ -6,7 +6,7 @@
 
 #include "detector.h"
 
-#define DOWN_SLOTS 256		/* ports whose listener went away */
+#define DOWN_SLOTS 256 /* ports whose listener went away */
 #define DOWN_PROBES 8
 
 struct down_entry {
@@ -49,18 +49,18 @@ static struct down_entry *down_slot(struct down_state *st, uint8_t family,
 	return victim;
 }
 
-static bool down_event(void *state, const struct detect_event *e,
-		       bool claimed, struct detect_ctx *c)
+static bool down_event(void *state, const struct detect_event *e, bool claimed,
+		       struct detect_ctx *c)
 {
 	struct down_entry *s;
 
-	(void)claimed;		/* claims for sure: asked first */
+	(void)claimed; /* claims for sure: asked first */
 	if (e->cause != CAUSE_CLOSED_PORT || !e->had_listener ||
 	    e->wall - e->gone_wall > (int64_t)c->p->down_window_s)
 		return false;
 	s = down_slot(state, e->family, e->lport);
 	if (s->gone_wall != e->gone_wall)
-		s->attempts = 0;	/* a new outage (or owner gone) */
+		s->attempts = 0; /* a new outage (or owner gone) */
 	s->attempts++;
 	s->last_ms = c->now_ms;
 	s->gone_wall = e->gone_wall;

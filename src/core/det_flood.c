@@ -6,17 +6,17 @@
 #include "detector.h"
 
 struct flood_state {
-	struct secring ring[DET_WIN];	/* closed-port resets */
+	struct secring ring[DET_WIN]; /* closed-port resets */
 	/* The ring's sum of the 9 seconds before past_sec, made once per
 	 * second: the ring's past never changes. */
 	uint64_t past_sec;
 	uint64_t past;
-	bool on;		/* a flood by rate and sources, last tick */
+	bool on; /* a flood by rate and sources, last tick */
 	struct claim_burst burst;
 };
 
-static bool flood_event(void *state, const struct detect_event *e,
-			bool claimed, struct detect_ctx *c)
+static bool flood_event(void *state, const struct detect_event *e, bool claimed,
+			struct detect_ctx *c)
 {
 	struct flood_state *st = state;
 	uint64_t sec = c->now_ms / 1000, n;
@@ -45,8 +45,8 @@ static void flood_tick(void *state, struct detect_ctx *c)
 	struct flood_state *st = state;
 	const struct detect_env *env = c->env;
 	uint64_t line = claim_line(c->p->flood_rate, c->p->rate_floor);
-	uint64_t n = secring_sum(st->ring, DET_WIN, c->now_ms / 1000, DET_WIN,
-				 0);
+	uint64_t n =
+		secring_sum(st->ring, DET_WIN, c->now_ms / 1000, DET_WIN, 0);
 	struct stats_item top[3];
 	double rate, sources;
 	struct alert a;
@@ -54,10 +54,10 @@ static void flood_tick(void *state, struct detect_ctx *c)
 	int i;
 
 	rate = (double)n / DET_WIN;
-	sources = env->stats != NULL && n >= line ?
-			  stats_distinct_remotes(env->stats, c->now_ms,
-						 WIN_10S) :
-			  0;
+	sources =
+		env->stats != NULL && n >= line ?
+			stats_distinct_remotes(env->stats, c->now_ms, WIN_10S) :
+			0;
 	/*
 	 * From now until the next tick, closed-port resets are the flood's
 	 * when it is on its way (by rate, and by sources: a few remotes
@@ -82,8 +82,8 @@ static void flood_tick(void *state, struct detect_ctx *c)
 	snprintf(a.key, sizeof(a.key), "all");
 	a.ev.flood.rate = rate;
 	a.ev.flood.sources = sources;
-	a.ev.flood.ntop = stats_top(env->stats, c->now_ms, DIM_PORTS, WIN_10S,
-				    top, 3);
+	a.ev.flood.ntop =
+		stats_top(env->stats, c->now_ms, DIM_PORTS, WIN_10S, top, 3);
 	for (i = 0; i < a.ev.flood.ntop; i++)
 		a.ev.flood.top_ports[i] = top[i].port;
 	c->alert_on(c->lc, &a);

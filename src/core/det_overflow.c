@@ -5,7 +5,7 @@
 
 #include "detector.h"
 
-#define OVF_SLOTS 64		/* listeners overflowing */
+#define OVF_SLOTS 64 /* listeners overflowing */
 
 struct ovf_entry {
 	bool used;
@@ -21,14 +21,14 @@ struct ovf_state {
 	struct ovf_entry slot[OVF_SLOTS];
 };
 
-static bool ovf_event(void *state, const struct detect_event *e,
-		      bool claimed, struct detect_ctx *c)
+static bool ovf_event(void *state, const struct detect_event *e, bool claimed,
+		      struct detect_ctx *c)
 {
 	struct ovf_state *st = state;
 	struct ovf_entry *s, *victim = NULL;
 	int i;
 
-	(void)claimed;		/* claims for sure: asked first */
+	(void)claimed; /* claims for sure: asked first */
 	if (e->cause != CAUSE_LISTEN_OVERFLOW)
 		return false;
 	for (i = 0; i < OVF_SLOTS; i++) {

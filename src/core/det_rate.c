@@ -7,7 +7,7 @@
 
 struct rate_state {
 	bool started;
-	uint64_t first_sec;	/* of the first tick */
+	uint64_t first_sec; /* of the first tick */
 };
 
 static void rate_tick(void *state, struct detect_ctx *c)
@@ -33,8 +33,10 @@ static void rate_tick(void *state, struct detect_ctx *c)
 	if (hist > CLAIM_POOL - DET_WIN)
 		hist = CLAIM_POOL - DET_WIN;
 	baseline = hist == 0 ? 0 :
-		(double)claim_pool_sum(c->pool, sec, CLAIM_POOL - DET_WIN,
-				       DET_WIN) / (double)hist;
+			       (double)claim_pool_sum(c->pool, sec,
+						      CLAIM_POOL - DET_WIN,
+						      DET_WIN) /
+				       (double)hist;
 	threshold = baseline * c->p->rate_factor;
 	if (threshold < c->p->rate_floor)
 		threshold = c->p->rate_floor;

@@ -8,19 +8,19 @@
 #include "detector.h"
 #include "hash.h"
 
-#define SCAN_SLOTS 4096		/* remotes followed */
+#define SCAN_SLOTS 4096 /* remotes followed */
 #define SCAN_PROBES 8
-#define SCAN_EXACT 32		/* ports counted exactly, then estimated */
+#define SCAN_EXACT 32 /* ports counted exactly, then estimated */
 
 struct scan_entry {
 	bool used;
-	bool hot;		/* reached the threshold in this window */
+	bool hot; /* reached the threshold in this window */
 	uint8_t family;
 	uint8_t remote[16];
-	uint64_t start_ms;	/* of its current window */
+	uint64_t start_ms; /* of its current window */
 	uint64_t last_ms;
-	uint64_t bits[4];	/* ports seen, hashed (linear counting) */
-	uint16_t exact[SCAN_EXACT];	/* the first ports, counted exactly */
+	uint64_t bits[4];	    /* ports seen, hashed (linear counting) */
+	uint16_t exact[SCAN_EXACT]; /* the first ports, counted exactly */
 	uint8_t nexact;
 	uint16_t first_port;
 	uint16_t last_port;
@@ -64,7 +64,7 @@ static uint32_t scan_ports(const struct scan_entry *s)
 	for (i = 0; i < 4; i++)
 		zero -= __builtin_popcountll(s->bits[i]);
 	if (zero == 0)
-		return 1500;	/* saturated: "very many" */
+		return 1500; /* saturated: "very many" */
 	est = (uint32_t)(256.0 * log(256.0 / zero) + 0.5);
 	return est > SCAN_EXACT ? est : SCAN_EXACT;
 }
@@ -122,14 +122,14 @@ static struct scan_entry *scan_slot(struct scan_state *st, uint8_t family,
 	return victim;
 }
 
-static bool scan_event(void *state, const struct detect_event *e,
-		       bool claimed, struct detect_ctx *c)
+static bool scan_event(void *state, const struct detect_event *e, bool claimed,
+		       struct detect_ctx *c)
 {
 	struct scan_state *st = state;
 	struct scan_entry *s;
 	uint64_t now_ms = c->now_ms;
 
-	(void)claimed;		/* claims for sure: asked first */
+	(void)claimed; /* claims for sure: asked first */
 	if (!scan_cause(e->cause))
 		return false;
 	s = scan_slot(st, e->family, e->remote);

@@ -5,7 +5,7 @@
 #include "detector.h"
 #include "hash.h"
 
-#define STORM_SLOTS 256		/* owners aborting */
+#define STORM_SLOTS 256 /* owners aborting */
 #define STORM_PROBES 8
 
 struct storm_entry {
@@ -15,7 +15,7 @@ struct storm_entry {
 	struct secring ring[DET_WIN];
 	uint64_t last_ms;
 	uint64_t by_cause[CAUSE_MAX];
-	bool storming;		/* at its alert's rate at the last tick */
+	bool storming; /* at its alert's rate at the last tick */
 	struct claim_burst burst;
 };
 
@@ -31,8 +31,8 @@ static bool storm_cause(enum cause c)
 }
 
 /* The owner's entry, or a new one in place of the quietest probed. */
-static struct storm_entry *storm_slot(struct storm_state *st,
-				      const char *owner, uint64_t now_ms)
+static struct storm_entry *storm_slot(struct storm_state *st, const char *owner,
+				      uint64_t now_ms)
 {
 	uint64_t h = hash_bytes(owner, strlen(owner));
 	struct storm_entry *s, *victim = NULL;
@@ -62,8 +62,8 @@ static struct storm_entry *storm_slot(struct storm_state *st,
 	return victim;
 }
 
-static bool storm_event(void *state, const struct detect_event *e,
-			bool claimed, struct detect_ctx *c)
+static bool storm_event(void *state, const struct detect_event *e, bool claimed,
+			struct detect_ctx *c)
 {
 	struct storm_entry *s;
 	uint64_t now_ms = c->now_ms, sec = now_ms / 1000, n;

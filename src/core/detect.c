@@ -18,8 +18,7 @@
  * the specific alerts of a tick explain what they claim first.
  */
 static const struct detector_ops *const detectors[] = {
-	&det_scan, &det_flood, &det_down, &det_overflow, &det_storm,
-	&det_rate,
+	&det_scan, &det_flood, &det_down, &det_overflow, &det_storm, &det_rate,
 };
 
 #define NDETECTORS (sizeof(detectors) / sizeof(detectors[0]))
@@ -28,9 +27,9 @@ struct detect {
 	struct detect_params p;
 	struct alert alerts[ALERTS_MAX];
 	bool used[ALERTS_MAX];
-	bool asserted[ALERTS_MAX];	/* held during this tick */
-	bool raised[ALERTS_MAX];	/* new in this tick */
-	bool resolved[ALERTS_MAX];	/* to end in this tick */
+	bool asserted[ALERTS_MAX]; /* held during this tick */
+	bool raised[ALERTS_MAX];   /* new in this tick */
+	bool resolved[ALERTS_MAX]; /* to end in this tick */
 	uint64_t dropped;
 	uint64_t now_ms;
 	/* Raises refused for want of room, each (type, key) counted once per
@@ -39,7 +38,7 @@ struct detect {
 		uint64_t hash;
 		uint64_t ms;
 	} refused[REFUSED_SLOTS];
-	struct claim_pool pool;		/* resets no detector claims */
+	struct claim_pool pool; /* resets no detector claims */
 	void *state[NDETECTORS];
 };
 
@@ -215,8 +214,8 @@ static bool offer(struct detect *d, struct detect_ctx *c,
 
 	for (i = 0; i < NDETECTORS; i++)
 		if (detectors[i]->burst == burst && detectors[i]->event != NULL)
-			claimed |= detectors[i]->event(d->state[i], e, claimed,
-						       c);
+			claimed |=
+				detectors[i]->event(d->state[i], e, claimed, c);
 	return claimed;
 }
 
@@ -227,7 +226,7 @@ void detect_event(struct detect *d, uint64_t now_ms,
 	bool claimed;
 
 	if (now_ms < d->now_ms)
-		now_ms = d->now_ms;	/* time never goes back */
+		now_ms = d->now_ms; /* time never goes back */
 	d->now_ms = now_ms;
 	ctx_init(d, &c);
 	/* Every detector sees every reset; any may claim it.  Those that
@@ -270,10 +269,9 @@ void detect_tick(struct detect *d, uint64_t now_ms, int64_t wall,
 		if (d->raised[i]) {
 			a->since_wall = wall;
 			fn(ALERT_RAISED, a, arg);
-		} else if (d->resolved[i] ||
-			   (!d->asserted[i] &&
-			    now_ms - a->asserted_ms >=
-				    d->p.quiet_s * 1000ull)) {
+		} else if (d->resolved[i] || (!d->asserted[i] &&
+					      now_ms - a->asserted_ms >=
+						      d->p.quiet_s * 1000ull)) {
 			fn(ALERT_CLEARED, a, arg);
 			d->used[i] = false;
 		} else if (d->asserted[i] &&

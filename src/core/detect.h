@@ -14,16 +14,16 @@
 /* Thresholds; their defaults are the config's (config_defaults(),
  * documented in rstmond(8)). */
 struct detect_params {
-	uint32_t scan_ports;	/* distinct closed ports from one remote */
+	uint32_t scan_ports; /* distinct closed ports from one remote */
 	uint32_t scan_window_s;
 	uint32_t flood_rate;	/* closed-port resets per second… */
-	uint32_t flood_sources;	/* …from at least this many remotes */
-	uint32_t down_window_s;	/* a listener gone at most this long */
-	uint32_t down_grace_ms;	/* gone at least this long (restarts) */
+	uint32_t flood_sources; /* …from at least this many remotes */
+	uint32_t down_window_s; /* a listener gone at most this long */
+	uint32_t down_grace_ms; /* gone at least this long (restarts) */
 	uint32_t storm_rate;	/* aborts per second by one owner */
 	uint32_t rate_floor;	/* resets per second, at least */
 	uint32_t rate_factor;	/* × the 5-minute baseline */
-	uint32_t rate_warmup_s;	/* history needed before reset_rate */
+	uint32_t rate_warmup_s; /* history needed before reset_rate */
 	uint32_t quiet_s;	/* condition false this long: cleared */
 	uint32_t summary_s;	/* an active alert is summarised this often */
 	uint32_t max_alerts;	/* active at once, at most */
@@ -36,13 +36,13 @@ struct detect_event {
 	uint16_t lport;
 	enum cause cause;
 	bool has_owner;
-	char owner[STATS_OWNER_LEN];	/* label: "comm (unit)", "uid N" */
+	char owner[STATS_OWNER_LEN]; /* label: "comm (unit)", "uid N" */
 	uint32_t owner_pid;
-	int64_t wall;		/* now, epoch seconds */
+	int64_t wall; /* now, epoch seconds */
 	/* A closed port whose listener went away (owner.last_owner): */
 	bool had_listener;
-	int64_t gone_wall;	/* epoch seconds it was last seen */
-	uint64_t gone_ms;	/* monotonic ms it was found gone */
+	int64_t gone_wall; /* epoch seconds it was last seen */
+	uint64_t gone_ms;  /* monotonic ms it was found gone */
 	char last_comm[16];
 	uint32_t last_pid;
 	char last_unit[64];

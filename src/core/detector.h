@@ -20,10 +20,10 @@
  * detect.c and can be driven alone (a fake lifecycle in tests).
  */
 struct detect_ctx {
-	uint64_t now_ms;		/* monotonic, never going back */
-	int64_t wall;			/* epoch seconds; ticks only */
+	uint64_t now_ms; /* monotonic, never going back */
+	int64_t wall;	 /* epoch seconds; ticks only */
 	const struct detect_params *p;
-	const struct detect_env *env;	/* ticks only */
+	const struct detect_env *env; /* ticks only */
 	/* The generic rate: the resets no detector claims. */
 	struct claim_pool *pool;
 	/* Ticks only.  The condition of (a->type, a->key) holds now (a is
@@ -38,8 +38,8 @@ struct detect_ctx {
 };
 
 struct detector_ops {
-	enum alert_type type;	/* the alert it raises */
-	size_t state_size;	/* zeroed when made, freed with detect */
+	enum alert_type type; /* the alert it raises */
+	size_t state_size;    /* zeroed when made, freed with detect */
 	/*
 	 * A burst detector only holds a reset until it knows (claim.h): it
 	 * is asked after the others, told whether one of them claimed the

@@ -19,11 +19,13 @@
  */
 
 /* Longest possible line: every string escaped at 6 bytes per byte. */
-#define OWNER_MAX (6 * (sizeof(((struct proc_owner *)0)->comm) +	\
-			sizeof(((struct proc_owner *)0)->unit) +	\
-			sizeof(((struct proc_owner *)0)->container) +	\
-			sizeof(((struct proc_owner *)0)->cgroup)) + 256)
-#define USER_MAX 64		/* users' names are 32 bytes at most */
+#define OWNER_MAX                                           \
+	(6 * (sizeof(((struct proc_owner *)0)->comm) +      \
+	      sizeof(((struct proc_owner *)0)->unit) +      \
+	      sizeof(((struct proc_owner *)0)->container) + \
+	      sizeof(((struct proc_owner *)0)->cgroup)) +   \
+	 256)
+#define USER_MAX 64 /* users' names are 32 bytes at most */
 #define EVENT_MAX (2 * OWNER_MAX + 6 * (USER_MAX + IFNAMSIZ_MAX + 16) + 1024)
 #define IFNAMSIZ_MAX 16
 _Static_assert(EVENT_MAX <= EVENTS_LINE_MAX, "event line may not fit");
@@ -52,8 +54,7 @@ static void put_str(struct out *o, const char *s, size_t max)
 	const unsigned char *u = (const unsigned char *)s;
 
 	for (i = 0; i < n; i++)
-		if (u[i] < 0x20 || u[i] >= 0x7f || u[i] == '"' ||
-		    u[i] == '\\')
+		if (u[i] < 0x20 || u[i] >= 0x7f || u[i] == '"' || u[i] == '\\')
 			break;
 	if (i == n) {
 		put(o, s, n);

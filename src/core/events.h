@@ -12,8 +12,8 @@
 
 /* What is known about an event beyond the packet itself. */
 struct event_extra {
-	const char *ifname;	/* NULL when unknown */
-	const struct attribution *at;	/* NULL when not attributed */
+	const char *ifname;	      /* NULL when unknown */
+	const struct attribution *at; /* NULL when not attributed */
 };
 
 /* Room for the longest event line and its NUL. */

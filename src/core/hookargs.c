@@ -54,8 +54,7 @@ int hook_argv_parse(struct hook_argv *h, const char *cmd, char *err,
 			*out++ = c;
 		}
 		if (quote) {
-			snprintf(err, errlen, "unterminated %c quote",
-				 quote);
+			snprintf(err, errlen, "unterminated %c quote", quote);
 			return -1;
 		}
 		if (out == end)
@@ -118,8 +117,9 @@ void hook_env_build(struct hook_env *e, const struct alert *a,
 	size_t used = 0;
 
 	e->n = 0;
-	put(e, &used, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
-		      "/usr/bin:/sbin:/bin");
+	put(e, &used,
+	    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
+	    "/usr/bin:/sbin:/bin");
 	put(e, &used, "RSTMON_ALERT=%s", alert_type_name(a->type));
 	put(e, &used, "RSTMON_STATE=%s", state_name(ch));
 	put(e, &used, "RSTMON_KEY=%s", a->key);

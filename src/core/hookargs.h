@@ -12,7 +12,7 @@
 
 struct hook_argv {
 	char buf[1024];
-	char *argv[HOOK_ARGV_MAX + 1];	/* NULL-terminated */
+	char *argv[HOOK_ARGV_MAX + 1]; /* NULL-terminated */
 	int argc;
 };
 
@@ -28,7 +28,7 @@ int hook_argv_parse(struct hook_argv *h, const char *cmd, char *err,
 
 struct hook_env {
 	char buf[2048];
-	char *envp[HOOK_ENV_MAX + 1];	/* NULL-terminated */
+	char *envp[HOOK_ENV_MAX + 1]; /* NULL-terminated */
 	int n;
 };
 

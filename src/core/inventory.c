@@ -7,7 +7,7 @@
 #include "hash.h"
 #include "inventory.h"
 
-static const uint8_t v4mapped_prefix[12] = { 0, 0, 0, 0, 0, 0,
+static const uint8_t v4mapped_prefix[12] = { 0, 0, 0, 0, 0,    0,
 					     0, 0, 0, 0, 0xff, 0xff };
 
 /* What an all-zero inventory lacks to be empty: no port has a chain. */
@@ -90,7 +90,8 @@ static int32_t listener_slot(struct inventory *inv)
 	for (i = 0; i < INV_LISTENERS; i++) {
 		const struct listener *l = &inv->ls[i];
 
-		if (!l->alive && (best < 0 || l->gone_ms < inv->ls[best].gone_ms))
+		if (!l->alive &&
+		    (best < 0 || l->gone_ms < inv->ls[best].gone_ms))
 			best = (int32_t)i;
 	}
 	if (best >= 0)
@@ -176,9 +177,9 @@ static int listener_match(const struct listener *l, uint8_t family,
 {
 	if (l->family == family) {
 		if (memcmp(l->addr, local, alen(family)) == 0)
-			return 2;	/* exact */
+			return 2; /* exact */
 		if (is_zero(l->addr, alen(family)))
-			return 1;	/* wildcard */
+			return 1; /* wildcard */
 		return 0;
 	}
 	/* An IPv6 socket answering IPv4: [::] or ::ffff:a.b.c.d. */
@@ -228,8 +229,8 @@ bool inventory_port_listening(const struct inventory *inv, uint8_t family,
 	for (i = inv->port_head[port]; i >= 0; i = inv->ls[i].next) {
 		const struct listener *l = &inv->ls[i];
 
-		if (l->alive && (l->family == family ||
-				 (family == AF_INET && !l->v6only)))
+		if (l->alive &&
+		    (l->family == family || (family == AF_INET && !l->v6only)))
 			return true;
 	}
 	return false;
@@ -246,18 +247,17 @@ static uint32_t conn_hash(uint8_t family, const uint8_t *local, uint16_t lport,
 	memcpy(r, remote, alen(family));
 	h = hash_pair(l[0] ^ hash_rotl(l[1], 17) ^ ((uint64_t)lport << 48),
 		      r[0] ^ hash_rotl(r[1], 29) ^ ((uint64_t)rport << 48) ^
-		      family);
-	return (uint32_t)(h >> 32) | 1;	/* never 0, the free tag */
+			      family);
+	return (uint32_t)(h >> 32) | 1; /* never 0, the free tag */
 }
 
-static bool conn_is(const struct conn *c, uint8_t family,
-		    const uint8_t *local, uint16_t lport,
-		    const uint8_t *remote, uint16_t rport)
+static bool conn_is(const struct conn *c, uint8_t family, const uint8_t *local,
+		    uint16_t lport, const uint8_t *remote, uint16_t rport)
 {
 	size_t n = alen(family);
 
-	return c->family == family && c->lport == lport &&
-	       c->rport == rport && memcmp(c->local, local, n) == 0 &&
+	return c->family == family && c->lport == lport && c->rport == rport &&
+	       memcmp(c->local, local, n) == 0 &&
 	       memcmp(c->remote, remote, n) == 0;
 }
 
@@ -342,11 +342,10 @@ void inventory_conn_reset(struct inventory *inv, const struct conn *c)
 	inv->conns[c - inv->conns].reset = true;
 }
 
-const struct conn *inventory_conn(const struct inventory *inv,
-				  uint8_t family, const uint8_t *local,
-				  uint16_t lport, const uint8_t *remote,
-				  uint16_t rport, uint64_t now_ms,
-				  uint64_t max_age_ms)
+const struct conn *inventory_conn(const struct inventory *inv, uint8_t family,
+				  const uint8_t *local, uint16_t lport,
+				  const uint8_t *remote, uint16_t rport,
+				  uint64_t now_ms, uint64_t max_age_ms)
 {
 	uint32_t tag;
 	unsigned int g, i;

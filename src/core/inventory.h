@@ -11,7 +11,7 @@
 #include "sockinfo.h"
 
 #define INV_LISTENERS 2048
-#define INV_CONNS 16384		/* power of two */
+#define INV_CONNS 16384 /* power of two */
 /* Slots per group of the connection table: one cache line of tags. */
 #define INV_CONN_WAYS 16
 
@@ -28,31 +28,31 @@ struct listener {
 	bool alive;
 	bool has_owner;
 	uint32_t uid;
-	uint32_t backlog;	/* listen() backlog */
-	uint32_t queue;		/* accept queue at the last dump */
+	uint32_t backlog; /* listen() backlog */
+	uint32_t queue;	  /* accept queue at the last dump */
 	uint64_t inode;
 	uint64_t cgroup_id;
-	uint64_t first_ms;	/* monotonic */
+	uint64_t first_ms; /* monotonic */
 	uint64_t last_ms;
-	uint64_t gone_ms;	/* 0 while alive */
-	int64_t gone_wall;	/* epoch seconds, for people */
+	uint64_t gone_ms;  /* 0 while alive */
+	int64_t gone_wall; /* epoch seconds, for people */
 	uint64_t gen;
-	int32_t next;		/* chain of the same port */
+	int32_t next; /* chain of the same port */
 	struct proc_owner owner;
 };
 
 /* A connection seen by a dump (any state but LISTEN and SYN_RECV). */
 struct conn {
-	uint8_t family;		/* IPv4-mapped IPv6 is stored as IPv4 */
+	uint8_t family; /* IPv4-mapped IPv6 is stored as IPv4 */
 	uint8_t state;
-	bool reset;		/* we reset it since a listing saw it */
+	bool reset; /* we reset it since a listing saw it */
 	uint8_t local[16];
 	uint8_t remote[16];
 	uint16_t lport;
 	uint16_t rport;
 	uint32_t uid;
 	uint64_t inode;
-	uint64_t first_ms;	/* the listing that saw it first */
+	uint64_t first_ms; /* the listing that saw it first */
 	uint64_t last_ms;
 };
 
@@ -75,9 +75,9 @@ struct inventory {
 	 */
 	uint64_t conn_ports[65536 / 64];
 	unsigned int nconns;
-	uint64_t gen;		/* completed listener dumps */
-	uint64_t conn_gen;	/* completed connection dumps */
-	uint64_t listeners_dropped;	/* no room for a new listener */
+	uint64_t gen;		    /* completed listener dumps */
+	uint64_t conn_gen;	    /* completed connection dumps */
+	uint64_t listeners_dropped; /* no room for a new listener */
 	uint64_t conns_evicted;
 };
 
@@ -122,11 +122,10 @@ struct conn *inventory_conn_add(struct inventory *inv,
 void inventory_conns_end(struct inventory *inv);
 
 /* The connection on this 4-tuple seen within max_age_ms, or NULL. */
-const struct conn *inventory_conn(const struct inventory *inv,
-				  uint8_t family, const uint8_t *local,
-				  uint16_t lport, const uint8_t *remote,
-				  uint16_t rport, uint64_t now_ms,
-				  uint64_t max_age_ms);
+const struct conn *inventory_conn(const struct inventory *inv, uint8_t family,
+				  const uint8_t *local, uint16_t lport,
+				  const uint8_t *remote, uint16_t rport,
+				  uint64_t now_ms, uint64_t max_age_ms);
 
 /* Our reset ended this connection: a later segment for its tuple meets
  * no socket.  A listing that sees the tuple again forgets it. */

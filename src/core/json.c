@@ -44,7 +44,7 @@ void json_reset(struct json *j)
 	if (j->cap > 0)
 		j->buf[0] = '\0';
 	else if (!j->growing)
-		j->failed = true;	/* a fixed writer with no room */
+		j->failed = true; /* a fixed writer with no room */
 }
 
 bool json_ok(const struct json *j)
@@ -302,7 +302,7 @@ size_t json_fmt_u64(char *out, uint64_t v)
 	uint32_t w;
 	size_t n;
 
-	while (v >= 100000000) {	/* 64-bit division only up here */
+	while (v >= 100000000) { /* 64-bit division only up here */
 		w = (uint32_t)(v % 100000000);
 		v /= 100000000;
 		for (n = 0; n < 4; n++) {

@@ -269,8 +269,7 @@ static int apply_addr(struct netif *n, const struct nlmsghdr *nlh,
 			nlh->nlmsg_type == RTM_NEWADDR, now_ms);
 }
 
-int netif_apply(struct netif *n, const struct nlmsghdr *nlh,
-		uint64_t now_ms)
+int netif_apply(struct netif *n, const struct nlmsghdr *nlh, uint64_t now_ms)
 {
 	int r;
 
@@ -317,8 +316,8 @@ void netif_sync_end(struct netif *n, bool ok, uint64_t now_ms)
 	n->complete = n->refused == n->refused_before_sync;
 }
 
-bool netif_is_local(const struct netif *n, uint8_t family,
-		    const uint8_t *addr, uint64_t now_ms)
+bool netif_is_local(const struct netif *n, uint8_t family, const uint8_t *addr,
+		    uint64_t now_ms)
 {
 	static const uint8_t v6_loopback[16] = { [15] = 1 };
 	uint8_t key[16] = { 0 };
@@ -342,8 +341,7 @@ bool netif_is_local(const struct netif *n, uint8_t family,
 	return false;
 }
 
-const char *netif_name(const struct netif *n, uint32_t ifindex,
-		       uint64_t now_ms)
+const char *netif_name(const struct netif *n, uint32_t ifindex, uint64_t now_ms)
 {
 	const struct netif_link *e;
 	unsigned int i;
@@ -351,8 +349,7 @@ const char *netif_name(const struct netif *n, uint32_t ifindex,
 	if (ifindex == 0 || (i = link_find(n, ifindex)) == NIL)
 		return NULL;
 	e = &n->link[i];
-	if (e->name[0] == '\0' ||
-	    gone_for_good(e->gone_ms, now_ms))
+	if (e->name[0] == '\0' || gone_for_good(e->gone_ms, now_ms))
 		return NULL;
 	return e->name;
 }

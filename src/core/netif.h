@@ -9,8 +9,8 @@
 
 #include <linux/netlink.h>
 
-#define NETIF_ADDRS 4096	/* power of two */
-#define NETIF_LINKS 1024	/* power of two */
+#define NETIF_ADDRS 4096 /* power of two */
+#define NETIF_LINKS 1024 /* power of two */
 /*
  * An address or interface removed stays known this long: resets it sent
  * may still wait in NFLOG's queue (up to the flush timeout) when the
@@ -21,11 +21,11 @@
 
 struct netif_addr {
 	uint8_t family;
-	uint8_t addr[16];	/* IPv4 in the first 4 bytes */
+	uint8_t addr[16]; /* IPv4 in the first 4 bytes */
 	uint32_t ifindex;
-	uint32_t gen;		/* the listing that last saw it */
-	uint64_t gone_ms;	/* monotonic; 0 while present */
-	uint16_t next;		/* hash chain */
+	uint32_t gen;	  /* the listing that last saw it */
+	uint64_t gone_ms; /* monotonic; 0 while present */
+	uint16_t next;	  /* hash chain */
 };
 
 struct netif_link {
@@ -48,8 +48,8 @@ struct netif {
 	 * counts as ours (nothing is called foreign on a guess). */
 	bool complete;
 	uint64_t refused_before_sync;
-	uint64_t changes;	/* messages that changed something */
-	uint64_t refused;	/* entries that found no room */
+	uint64_t changes; /* messages that changed something */
+	uint64_t refused; /* entries that found no room */
 	uint64_t malformed;
 };
 
@@ -70,16 +70,15 @@ void netif_sync_end(struct netif *n, bool ok, uint64_t now_ms);
  * RTM_DELADDR (others are ignored).  Returns 1 when it changed the
  * table, 0 when not, -1 when malformed (counted).
  */
-int netif_apply(struct netif *n, const struct nlmsghdr *nlh,
-		uint64_t now_ms);
+int netif_apply(struct netif *n, const struct nlmsghdr *nlh, uint64_t now_ms);
 
 /*
  * Is addr one of ours (present, or removed less than NETIF_GONE_MS
  * ago)?  Loopback ranges always are, and so is everything while the
  * table is incomplete.
  */
-bool netif_is_local(const struct netif *n, uint8_t family,
-		    const uint8_t *addr, uint64_t now_ms);
+bool netif_is_local(const struct netif *n, uint8_t family, const uint8_t *addr,
+		    uint64_t now_ms);
 
 /* The name of ifindex (also of an interface removed less than
  * NETIF_GONE_MS ago), or NULL. */

@@ -9,11 +9,11 @@
 /* Who holds a socket: what the event line's "owner" reports. */
 struct proc_owner {
 	uint32_t pid;
-	uint32_t uid;		/* the process's real uid */
+	uint32_t uid; /* the process's real uid */
 	char comm[16];
-	char unit[128];		/* systemd unit, "" if none */
-	char container[80];	/* container id (short) or name, "" if none */
-	char cgroup[256];	/* cgroup v2 path, "" if unknown */
+	char unit[128];	    /* systemd unit, "" if none */
+	char container[80]; /* container id (short) or name, "" if none */
+	char cgroup[256];   /* cgroup v2 path, "" if unknown */
 };
 
 #endif

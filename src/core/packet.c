@@ -29,8 +29,7 @@ static uint32_t get_be32(const uint8_t *p)
 }
 
 static enum packet_result parse_tcp(const uint8_t *p, size_t len,
-				    size_t ip_payload_len,
-				    struct rst_event *ev)
+				    size_t ip_payload_len, struct rst_event *ev)
 {
 	size_t doff;
 
@@ -74,8 +73,7 @@ static enum packet_result parse_ipv4(const uint8_t *p, size_t len,
 	memcpy(ev->local, p + 12, 4);
 	memcpy(ev->remote, p + 16, 4);
 	/* The snaplen may have cut the packet: parse what we hold. */
-	return parse_tcp(p + ihl, (tot < len ? tot : len) - ihl, tot - ihl,
-			 ev);
+	return parse_tcp(p + ihl, (tot < len ? tot : len) - ihl, tot - ihl, ev);
 }
 
 static enum packet_result parse_ipv6(const uint8_t *p, size_t len,
@@ -119,8 +117,7 @@ static enum packet_result parse_ipv6(const uint8_t *p, size_t len,
 		return PACKET_E_NOT_TCP;
 	if (off > len || off > end)
 		return PACKET_E_TRUNCATED;
-	return parse_tcp(p + off, (end < len ? end : len) - off, end - off,
-			 ev);
+	return parse_tcp(p + off, (end < len ? end : len) - off, end - off, ev);
 }
 
 enum packet_result packet_parse_ip(const uint8_t *p, size_t len,
@@ -168,8 +165,7 @@ static const int16_t nfula_len[NFULA_MAX + 1] = {
 	[NFULA_PREFIX] = -1,
 };
 
-_Static_assert(NFULA_MAX < PACKET_NFULA_SLOTS,
-	       "PACKET_NFULA_SLOTS too small");
+_Static_assert(NFULA_MAX < PACKET_NFULA_SLOTS, "PACKET_NFULA_SLOTS too small");
 
 int packet_nflog_attrs(const struct nlmsghdr *nlh,
 		       const struct nlattr *attr[PACKET_NFULA_SLOTS])
@@ -184,8 +180,7 @@ int packet_nflog_attrs(const struct nlmsghdr *nlh,
 		uint16_t type = a->nla_type & NLA_TYPE_MASK;
 		size_t len;
 
-		if (a->nla_len < sizeof(struct nlattr) ||
-		    a->nla_len > end - p)
+		if (a->nla_len < sizeof(struct nlattr) || a->nla_len > end - p)
 			break;
 		len = a->nla_len - sizeof(struct nlattr);
 		if (type <= NFULA_MAX) {
@@ -193,8 +188,8 @@ int packet_nflog_attrs(const struct nlmsghdr *nlh,
 
 			if (want > 0 && len != (size_t)want)
 				return -1;
-			if (want < 0 && (len == 0 ||
-					 p[sizeof(struct nlattr) + len - 1]))
+			if (want < 0 &&
+			    (len == 0 || p[sizeof(struct nlattr) + len - 1]))
 				return -1;
 			attr[type] = a;
 		}
@@ -232,8 +227,10 @@ enum packet_result packet_parse_nflog(const struct nlmsghdr *nlh,
 	}
 	if ((a = attr[NFULA_PACKET_HDR]) != NULL &&
 	    nlattr_len(a) >= sizeof(struct nfulnl_msg_packet_hdr))
-		ev->hook = ((const struct nfulnl_msg_packet_hdr *)
-				    nlattr_payload(a))->hook;
+		ev->hook =
+			((const struct nfulnl_msg_packet_hdr *)nlattr_payload(
+				 a))
+				->hook;
 	if ((a = attr[NFULA_IFINDEX_OUTDEV]) != NULL)
 		ev->oif = attr_be32(a);
 	if ((a = attr[NFULA_UID]) != NULL) {

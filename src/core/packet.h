@@ -27,12 +27,12 @@ struct nlattr;
  * address takes the first 4 bytes.  Ports and numbers are in host order.
  */
 struct rst_event {
-	struct timespec ts;	/* wall clock: kernel stamp or receipt */
-	uint64_t mono_ns;	/* monotonic receipt time, for windows */
-	uint8_t family;		/* AF_INET or AF_INET6 */
+	struct timespec ts; /* wall clock: kernel stamp or receipt */
+	uint64_t mono_ns;   /* monotonic receipt time, for windows */
+	uint8_t family;	    /* AF_INET or AF_INET6 */
 	uint8_t tcp_flags;
-	uint8_t hook;		/* NF_INET_* hook that logged it */
-	uint8_t tcp_hdr_len;	/* bytes, options included */
+	uint8_t hook;	     /* NF_INET_* hook that logged it */
+	uint8_t tcp_hdr_len; /* bytes, options included */
 	uint8_t local[16];
 	uint8_t remote[16];
 	uint16_t lport;
@@ -40,8 +40,8 @@ struct rst_event {
 	uint32_t seq;
 	uint32_t ack;
 	uint16_t window;
-	uint16_t payload_len;	/* TCP data bytes, from the IP length */
-	uint32_t oif;		/* output ifindex, 0 when absent */
+	uint16_t payload_len; /* TCP data bytes, from the IP length */
+	uint32_t oif;	      /* output ifindex, 0 when absent */
 	uint32_t uid;
 	uint32_t gid;
 	uint32_t nflog_seq;
@@ -53,13 +53,13 @@ struct rst_event {
 
 enum packet_result {
 	PACKET_OK = 0,
-	PACKET_E_MSG,		/* netlink message or attributes malformed */
-	PACKET_E_NOPAYLOAD,	/* no NFULA_PAYLOAD (copy mode not packet?) */
-	PACKET_E_TRUNCATED,	/* payload shorter than the headers it claims */
-	PACKET_E_VERSION,	/* not IPv4/IPv6, or family disagrees */
+	PACKET_E_MSG,	    /* netlink message or attributes malformed */
+	PACKET_E_NOPAYLOAD, /* no NFULA_PAYLOAD (copy mode not packet?) */
+	PACKET_E_TRUNCATED, /* payload shorter than the headers it claims */
+	PACKET_E_VERSION,   /* not IPv4/IPv6, or family disagrees */
 	PACKET_E_NOT_TCP,
-	PACKET_E_FRAGMENT,	/* a non-first fragment: no TCP header */
-	PACKET_E_NOT_RST,	/* TCP, but the RST flag is clear */
+	PACKET_E_FRAGMENT, /* a non-first fragment: no TCP header */
+	PACKET_E_NOT_RST,  /* TCP, but the RST flag is clear */
 	PACKET_E_MAX
 };
 

@@ -17,21 +17,21 @@ enum privops_set {
 };
 
 enum privop {
-	PRIVOP_FD_SOCKETS = 1,	/* pid, cursor, budget -> inodes, cursor */
-	PRIVOP_NETNS,		/* pid (a tid) -> dev, ino of its netns */
-	PRIVOP_COUNTER,		/* -> packets of inet rstmon rsts_logged */
-	PRIVOP_TABLE,		/* -> handle of table inet rstmon, or none */
-	PRIVOP_SET_HANDLE,	/* set -> its handle, or none */
-	PRIVOP_SET_ADD,		/* set, n keys with timeouts */
-	PRIVOP_SET_DEL,		/* set, n keys */
-	PRIVOP_RULES_INSTALL,	/* the rules file given at start */
-	PRIVOP_RULES_REMOVE,	/* delete table inet rstmon */
+	PRIVOP_FD_SOCKETS = 1, /* pid, cursor, budget -> inodes, cursor */
+	PRIVOP_NETNS,	       /* pid (a tid) -> dev, ino of its netns */
+	PRIVOP_COUNTER,	       /* -> packets of inet rstmon rsts_logged */
+	PRIVOP_TABLE,	       /* -> handle of table inet rstmon, or none */
+	PRIVOP_SET_HANDLE,     /* set -> its handle, or none */
+	PRIVOP_SET_ADD,	       /* set, n keys with timeouts */
+	PRIVOP_SET_DEL,	       /* set, n keys */
+	PRIVOP_RULES_INSTALL,  /* the rules file given at start */
+	PRIVOP_RULES_REMOVE,   /* delete table inet rstmon */
 	PRIVOP_MAX
 };
 
 #define PRIVOP_KEYS 64		/* set elements per request */
 #define PRIVOP_INODES 128	/* socket inodes per answer */
-#define PRIVOP_BUDGET_MAX 65536	/* readlinks per request */
+#define PRIVOP_BUDGET_MAX 65536 /* readlinks per request */
 #define PRIVOP_PID_MAX 4194304	/* the kernel's PID_MAX_LIMIT */
 #define PRIVOP_TIMEOUT_MAX_MS (7ull * 24 * 3600 * 1000)
 
@@ -48,15 +48,15 @@ struct privop_req {
 };
 
 struct privop_ans {
-	int32_t ret;		/* >= 0, or -1 */
-	int32_t err;		/* errno when ret < 0 */
-	uint64_t value;		/* packets, handle, dev */
-	uint64_t value2;	/* ino */
+	int32_t ret;	 /* >= 0, or -1 */
+	int32_t err;	 /* errno when ret < 0 */
+	uint64_t value;	 /* packets, handle, dev */
+	uint64_t value2; /* ino */
 	uint64_t cursor;
 	uint32_t links;
 	uint32_t n;
 	uint64_t inodes[PRIVOP_INODES];
-	char msg[256];		/* nft's words, NUL-terminated */
+	char msg[256]; /* nft's words, NUL-terminated */
 };
 
 /*

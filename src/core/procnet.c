@@ -55,7 +55,8 @@ int procnet_parse(const char *text, const char *prefix,
 					/* Counters are unsigned; a "-1"
 					 * (Tcp: MaxConn) reads as 0. */
 					out[i] = *v == '-' ?
-						0 : strtoull(v, NULL, 10);
+							 0 :
+							 strtoull(v, NULL, 10);
 					found++;
 				}
 			}

@@ -6,11 +6,11 @@
 #include "promtext.h"
 
 void promtext_head(struct json *o, const char *name, const char *type,
-		 const char *help)
+		   const char *help)
 {
 	char buf[512];
-	int n = snprintf(buf, sizeof(buf), "# HELP %s %s\n# TYPE %s %s\n",
-			 name, help, name, type);
+	int n = snprintf(buf, sizeof(buf), "# HELP %s %s\n# TYPE %s %s\n", name,
+			 help, name, type);
 
 	json_raw(o, buf, (size_t)n);
 }
@@ -33,7 +33,7 @@ void promtext_label(struct json *o, const char *v)
 		len = json_utf8_len(v + i, n - i);
 		if (len == 0) {
 			/* One stray byte would make the whole scrape fail. */
-			json_raw(o, "\xef\xbf\xbd", 3);	/* U+FFFD */
+			json_raw(o, "\xef\xbf\xbd", 3); /* U+FFFD */
 			len = 1;
 		} else if (u[i] == '\\') {
 			json_raw(o, "\\\\", 2);
@@ -46,7 +46,7 @@ void promtext_label(struct json *o, const char *v)
 			 * curl) or a graph's legend. */
 			label_hex(o, u[i]);
 		} else if (len == 2 && u[i] == 0xc2 && u[i + 1] < 0xa0) {
-			label_hex(o, u[i]);	/* C1: U+0080-U+009F */
+			label_hex(o, u[i]); /* C1: U+0080-U+009F */
 			label_hex(o, u[i + 1]);
 		} else {
 			json_raw(o, v + i, len);
@@ -56,7 +56,7 @@ void promtext_label(struct json *o, const char *v)
 
 /* name{label="value"} number */
 void promtext_sample(struct json *o, const char *name, const char *label,
-		   const char *value, const char *num)
+		     const char *value, const char *num)
 {
 	json_raw(o, name, strlen(name));
 	if (label != NULL) {
@@ -72,7 +72,7 @@ void promtext_sample(struct json *o, const char *name, const char *label,
 }
 
 void promtext_u64(struct json *o, const char *name, const char *label,
-		       const char *value, uint64_t v)
+		  const char *value, uint64_t v)
 {
 	char num[32];
 
@@ -81,7 +81,7 @@ void promtext_u64(struct json *o, const char *name, const char *label,
 }
 
 void promtext_dbl(struct json *o, const char *name, const char *label,
-		       const char *value, double v)
+		  const char *value, double v)
 {
 	char num[64];
 

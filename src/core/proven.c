@@ -32,8 +32,7 @@ static unsigned int group(uint8_t family, const uint8_t *addr)
 static bool same(const struct proven_entry *e, uint8_t family,
 		 const uint8_t *addr)
 {
-	return e->family == family &&
-	       memcmp(e->addr, addr, alen(family)) == 0;
+	return e->family == family && memcmp(e->addr, addr, alen(family)) == 0;
 }
 
 struct proven *proven_new(void)

@@ -8,18 +8,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define PROVEN_SLOTS 8192	/* power of two */
+#define PROVEN_SLOTS 8192 /* power of two */
 #define PROVEN_WAYS 8
 
 struct proven_entry {
-	uint8_t family;		/* 0: free */
+	uint8_t family; /* 0: free */
 	uint8_t addr[16];
-	uint64_t seen_ms;	/* when the handshake was seen (monotonic) */
+	uint64_t seen_ms; /* when the handshake was seen (monotonic) */
 };
 
 struct proven {
 	struct proven_entry e[PROVEN_SLOTS];
-	uint64_t replaced;	/* entries pushed out by newer ones */
+	uint64_t replaced; /* entries pushed out by newer ones */
 };
 
 /* A new, empty table (free() it). */

@@ -10,7 +10,7 @@ struct ratelimit {
 	double per_s;
 	double burst;
 	uint64_t last_ms;
-	uint64_t suppressed;	/* refused since the last report */
+	uint64_t suppressed; /* refused since the last report */
 	uint64_t suppressed_total;
 };
 

@@ -19,21 +19,21 @@
  * that it failed) and whether the socket is idle.
  */
 struct reconcile {
-	bool available;		/* counter readable at the last tick */
-	bool foreign;		/* more arrived than counted: disabled */
-	int64_t offset;		/* logged since bind = counter + offset */
+	bool available; /* counter readable at the last tick */
+	bool foreign;	/* more arrived than counted: disabled */
+	int64_t offset; /* logged since bind = counter + offset */
 	uint64_t last_counter;
 	uint64_t prev_logged;
 	bool have_prev;
-	uint64_t rebases;	/* counter reset or reappeared */
+	uint64_t rebases; /* counter reset or reappeared */
 };
 
 enum reconcile_note {
 	RECONCILE_QUIET = 0,
-	RECONCILE_FOUND,	/* counter became readable */
-	RECONCILE_GONE,		/* counter no longer readable */
-	RECONCILE_RESET,	/* counter went backwards: rules reloaded */
-	RECONCILE_FOREIGN,	/* another rule logs to our group */
+	RECONCILE_FOUND,   /* counter became readable */
+	RECONCILE_GONE,	   /* counter no longer readable */
+	RECONCILE_RESET,   /* counter went backwards: rules reloaded */
+	RECONCILE_FOREIGN, /* another rule logs to our group */
 };
 
 /* Start with a counter read right after the bind (seq numbers from 0). */

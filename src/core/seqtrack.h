@@ -16,11 +16,11 @@
  * Counts are 64-bit; the 32-bit sequence numbers may wrap.
  */
 struct seqtrack {
-	uint64_t next;		/* messages accounted for: seq of the next */
-	uint64_t declared;	/* tail loss declared up to this count */
-	uint64_t received;	/* messages that arrived with a number */
-	uint64_t lost;		/* gaps + declared tail - late arrivals */
-	uint64_t late;		/* arrived after being declared lost */
+	uint64_t next;	   /* messages accounted for: seq of the next */
+	uint64_t declared; /* tail loss declared up to this count */
+	uint64_t received; /* messages that arrived with a number */
+	uint64_t lost;	   /* gaps + declared tail - late arrivals */
+	uint64_t late;	   /* arrived after being declared lost */
 };
 
 void seqtrack_init(struct seqtrack *t);

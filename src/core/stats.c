@@ -9,12 +9,12 @@
 #include "stats.h"
 #include "topk.h"
 
-#define RING_SECS 300		/* the longest window, in 1-second slots */
-#define FINE_SLOTS 10		/* per-second summaries: the 10 s window */
-#define COARSE_SECS 10		/* seconds merged into one coarse slot */
+#define RING_SECS 300  /* the longest window, in 1-second slots */
+#define FINE_SLOTS 10  /* per-second summaries: the 10 s window */
+#define COARSE_SECS 10 /* seconds merged into one coarse slot */
 #define COARSE_SLOTS (RING_SECS / COARSE_SECS)
-#define NO_STAMP UINT64_MAX	/* a slot that holds no second yet */
-#define REMOTE_KEY_LEN 17	/* family, then 16 address bytes */
+#define NO_STAMP UINT64_MAX /* a slot that holds no second yet */
+#define REMOTE_KEY_LEN 17   /* family, then 16 address bytes */
 
 _Static_assert(STATS_TOPK == TOPK_CAP, "one capacity for both headers");
 
@@ -27,22 +27,22 @@ struct stats_sec {
 
 /* The summaries of one second (fine) or of COARSE_SECS seconds (coarse). */
 struct stats_slot {
-	uint64_t stamp;		/* second or coarse slot number held */
+	uint64_t stamp; /* second or coarse slot number held */
 	struct topk *top[DIM_MAX];
 	struct hll hll;
 };
 
 struct stats {
-	uint64_t now;		/* latest second seen: time never goes back */
+	uint64_t now; /* latest second seen: time never goes back */
 	uint64_t total;
 	uint64_t cause_total[CAUSE_MAX];
-	uint64_t family_total[2];	/* AF_INET, AF_INET6 */
-	size_t size;		/* bytes allocated, this struct included */
+	uint64_t family_total[2]; /* AF_INET, AF_INET6 */
+	size_t size;		  /* bytes allocated, this struct included */
 	struct stats_sec ring[RING_SECS];
 	struct stats_slot fine[FINE_SLOTS];
 	struct stats_slot coarse[COARSE_SLOTS];
-	struct stats_slot query;	/* scratch for the merges of a query */
-	uint64_t pool[];	/* the top-K summaries of every slot */
+	struct stats_slot query; /* scratch for the merges of a query */
+	uint64_t pool[];	 /* the top-K summaries of every slot */
 };
 
 static const size_t key_len[DIM_MAX] = {
@@ -52,11 +52,15 @@ static const size_t key_len[DIM_MAX] = {
 };
 
 static const unsigned int window_secs[WIN_MAX] = {
-	[WIN_10S] = 10, [WIN_60S] = 60, [WIN_300S] = 300,
+	[WIN_10S] = 10,
+	[WIN_60S] = 60,
+	[WIN_300S] = 300,
 };
 
 static const char *const window_names[WIN_MAX] = {
-	[WIN_10S] = "10s", [WIN_60S] = "60s", [WIN_300S] = "300s",
+	[WIN_10S] = "10s",
+	[WIN_60S] = "60s",
+	[WIN_300S] = "300s",
 };
 
 static size_t slot_pool_size(void)

@@ -18,12 +18,12 @@ enum stats_dim { DIM_PORTS = 0, DIM_REMOTES, DIM_OWNERS, DIM_MAX };
 
 /* What one reset contributes. */
 struct stats_key {
-	uint8_t family;		/* AF_INET or AF_INET6 */
-	uint8_t remote[16];	/* network order; IPv4 in the first 4 bytes */
+	uint8_t family;	    /* AF_INET or AF_INET6 */
+	uint8_t remote[16]; /* network order; IPv4 in the first 4 bytes */
 	uint16_t lport;
 	enum cause cause;
 	bool has_owner;
-	char owner[STATS_OWNER_LEN];	/* label, e.g. "redis-server (redis.service)" */
+	char owner[STATS_OWNER_LEN]; /* label, e.g. "redis-server (redis.service)" */
 };
 
 /* One heavy hitter.  count over-estimates the truth by at most error. */

@@ -24,14 +24,14 @@ struct topk {
 	uint64_t total;
 	size_t keylen;
 	unsigned int n;
-	uint64_t count[TOPK_CAP + 1];	/* by place: a min-heap; UINT64_MAX
+	uint64_t count[TOPK_CAP + 1]; /* by place: a min-heap; UINT64_MAX
 					 * past the end, see sift_down */
-	uint8_t heap[TOPK_CAP];		/* by place: the entry there */
-	uint8_t pos[TOPK_CAP];		/* by entry: its place */
-	uint8_t index[TOPK_INDEX];	/* hash -> entry, linear probing */
-	uint64_t error[TOPK_CAP];	/* by entry */
-	uint64_t hash[TOPK_CAP];	/* by entry */
-	unsigned char keys[];		/* by entry: keylen bytes each */
+	uint8_t heap[TOPK_CAP];	      /* by place: the entry there */
+	uint8_t pos[TOPK_CAP];	      /* by entry: its place */
+	uint8_t index[TOPK_INDEX];    /* hash -> entry, linear probing */
+	uint64_t error[TOPK_CAP];     /* by entry */
+	uint64_t hash[TOPK_CAP];      /* by entry */
+	unsigned char keys[];	      /* by entry: keylen bytes each */
 };
 
 static const unsigned char *key_of(const struct topk *t, unsigned int e)
@@ -256,7 +256,7 @@ uint64_t topk_floor(const struct topk *t)
 
 int topk_list(const struct topk *t, struct topk_view *out, int max)
 {
-	uint8_t order[TOPK_CAP];	/* places, largest count first */
+	uint8_t order[TOPK_CAP]; /* places, largest count first */
 	unsigned int i, j, n = t->n;
 
 	/* Insertion sort: at most 64 entries, and only on queries. */

@@ -68,8 +68,8 @@ static int fmt_field(const char *fmt, const char *name, int *off, int *size)
 		while (end > line && (end[-1] == ' ' || end[-1] == '\t'))
 			end--;
 		start = end;
-		while (start > line && (isalnum((unsigned char)start[-1]) ||
-					start[-1] == '_'))
+		while (start > line &&
+		       (isalnum((unsigned char)start[-1]) || start[-1] == '_'))
 			start--;
 		if ((size_t)(end - start) != nlen ||
 		    memcmp(start, name, nlen) != 0)
@@ -111,7 +111,7 @@ static int fmt_reasons(const char *fmt, enum kreason *map, size_t nmap)
 		v = strtoull(p, &end, 0);
 		q = end + strspn(end, " \t");
 		if (end == p || *q != ',')
-			goto next;	/* an unresolved enum name: skip */
+			goto next; /* an unresolved enum name: skip */
 		q++;
 		q += strspn(q, " \t");
 		if (*q != '"')
@@ -127,7 +127,7 @@ static int fmt_reasons(const char *fmt, enum kreason *map, size_t nmap)
 			if (map[v] != KREASON_NONE)
 				n++;
 		}
-next:
+	next:
 		p = close + 1;
 	}
 	return n;
@@ -313,9 +313,9 @@ int tracefmt_decode(const struct trace_layout *l, const uint8_t *raw,
 		r->sport = (uint16_t)raw_uint(raw + l->off_sport, 2);
 		r->dport = (uint16_t)raw_uint(raw + l->off_dport, 2);
 	}
-	r->state = l->sz_state ?
-			   (int)(int32_t)raw_uint(raw + l->off_state, l->sz_state) :
-			   0;
+	r->state = l->sz_state ? (int)(int32_t)raw_uint(raw + l->off_state,
+							l->sz_state) :
+				 0;
 	/* Before 6.10 only full sockets fire it; since, a reset without a
 	 * socket has skaddr 0, and timewait and request socks their state. */
 	r->full_socket = raw_uint(raw + l->off_skaddr, l->sz_skaddr) != 0 &&

@@ -11,18 +11,18 @@
 
 /* One reset as the kernel's tracepoint saw it. */
 struct trace_record {
-	uint64_t mono_ns;	/* sample time, CLOCK_MONOTONIC */
-	uint8_t family;		/* AF_INET or AF_INET6 (of the addresses) */
-	uint8_t saddr[16];	/* network order; IPv4 in the first 4 bytes */
+	uint64_t mono_ns;  /* sample time, CLOCK_MONOTONIC */
+	uint8_t family;	   /* AF_INET or AF_INET6 (of the addresses) */
+	uint8_t saddr[16]; /* network order; IPv4 in the first 4 bytes */
 	uint8_t daddr[16];
-	uint16_t sport;		/* host order */
+	uint16_t sport; /* host order */
 	uint16_t dport;
-	int state;		/* TCP_* state of the socket; 0 = none */
-	bool full_socket;	/* sent by a full socket (not timewait,
+	int state;	     /* TCP_* state of the socket; 0 = none */
+	bool full_socket;    /* sent by a full socket (not timewait,
 				 * request or none) */
-	enum kreason reason;	/* KREASON_NONE when the layout has none */
-	bool in_task;		/* process context: pid/comm are the actor */
-	uint32_t pid;		/* tgid of the task, when in_task */
+	enum kreason reason; /* KREASON_NONE when the layout has none */
+	bool in_task;	     /* process context: pid/comm are the actor */
+	uint32_t pid;	     /* tgid of the task, when in_task */
 	uint32_t tid;
 };
 
@@ -37,15 +37,15 @@ struct trace_record {
  *             stack sends.
  */
 struct trace_layout {
-	uint32_t type_id;	/* the tracepoint's id */
+	uint32_t type_id; /* the tracepoint's id */
 	int off_type, off_flags, off_skaddr, sz_skaddr;
-	int off_state, sz_state;	/* sz_state 0: no state field */
-	int off_reason, sz_reason;	/* sz_reason 0: no reason field */
-	bool sockaddrs;		/* saddr/daddr are sockaddr images */
-	int off_saddr, off_daddr;	/* sockaddrs, or the in6 arrays */
-	int off_sport, off_dport;	/* in6 arrays only */
-	size_t raw_min;		/* raw bytes the fields above need */
-	enum kreason reason_map[64];	/* kernel enum value -> ours */
+	int off_state, sz_state;     /* sz_state 0: no state field */
+	int off_reason, sz_reason;   /* sz_reason 0: no reason field */
+	bool sockaddrs;		     /* saddr/daddr are sockaddr images */
+	int off_saddr, off_daddr;    /* sockaddrs, or the in6 arrays */
+	int off_sport, off_dport;    /* in6 arrays only */
+	size_t raw_min;		     /* raw bytes the fields above need */
+	enum kreason reason_map[64]; /* kernel enum value -> ours */
 };
 
 /*

@@ -46,8 +46,7 @@ static void chain_unlink(struct tracejoin *j, unsigned int i)
 
 static bool too_old(const struct tracejoin *j, uint64_t t)
 {
-	return j->newest_ns > j->max_age_ns &&
-	       t < j->newest_ns - j->max_age_ns;
+	return j->newest_ns > j->max_age_ns && t < j->newest_ns - j->max_age_ns;
 }
 
 static void see_time(struct tracejoin *j, uint64_t t)
@@ -178,8 +177,7 @@ static bool match_listener(const struct trace_record *r,
 }
 
 /* Is i older than best (NIL: none yet)?  Chains run newest first. */
-static bool older(const struct tracejoin *j, unsigned int i,
-		  unsigned int best)
+static bool older(const struct tracejoin *j, unsigned int i, unsigned int best)
 {
 	return best == NIL || j->rec[i].mono_ns <= j->rec[best].mono_ns;
 }

@@ -31,12 +31,12 @@
 struct tracejoin {
 	struct trace_record rec[TRACEJOIN_SLOTS];
 	bool used[TRACEJOIN_SLOTS];
-	unsigned int head;	/* next slot to write */
-	unsigned int count;	/* slots from the oldest kept to head */
+	unsigned int head;  /* next slot to write */
+	unsigned int count; /* slots from the oldest kept to head */
 	uint64_t max_age_ns;
 	uint64_t newest_ns;
 	uint64_t joined;
-	uint64_t expired;	/* dropped unjoined (age or overflow) */
+	uint64_t expired; /* dropped unjoined (age or overflow) */
 	/* private: doubly linked slot chains per port bucket, 0xffff ends */
 	uint16_t bucket[TRACEJOIN_BUCKETS];
 	uint16_t next[TRACEJOIN_SLOTS];

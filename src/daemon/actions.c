@@ -72,8 +72,7 @@ void actions_params(struct actions *a, const struct config *cfg)
 	a->on_mask = cfg->ratelimit_types;
 	a->timeout_ms = cfg->ratelimit_timeout * 1000;
 	/* A handshake seen during the scan (listed within two listings). */
-	a->proof_window_ms = cfg->scan_window * 1000 +
-			     2 * cfg->inventory_ms;
+	a->proof_window_ms = cfg->scan_window * 1000 + 2 * cfg->inventory_ms;
 	if (a->ratelimit && a->drop_mode && cfg->drop_unproven &&
 	    !a->drop_unproven)
 		log_warnx("WARNING: --drop-unproven: scanners that never "
@@ -91,7 +90,7 @@ void actions_params(struct actions *a, const struct config *cfg)
 		hook_params(cfg, &hp);
 		hooks_set_params(&a->hooks, &hp);
 	}
-	a->checked_ms = 0;	/* look at the sets at the next tick */
+	a->checked_ms = 0; /* look at the sets at the next tick */
 }
 
 int actions_setup(struct actions *a, const struct actions_deps *deps,
@@ -115,7 +114,7 @@ int actions_setup(struct actions *a, const struct actions_deps *deps,
 			return -1;
 		a->hook_on = true;
 	}
-	a->nft_present = true;	/* until a check says otherwise */
+	a->nft_present = true; /* until a check says otherwise */
 	actions_params(a, cfg);
 	return 0;
 }
@@ -170,8 +169,8 @@ static int nft_add(struct actions *a, const struct ban *bans, unsigned int n,
 				if (bans[i].family != family ||
 				    (kind == 1 && !bans[i].drop))
 					continue;
-				memcpy(keys + k * fam_len(family),
-				       bans[i].addr, fam_len(family));
+				memcpy(keys + k * fam_len(family), bans[i].addr,
+				       fam_len(family));
 				tmo[k++] = bans[i].expires_ms - now_ms;
 			}
 			if (k > 0 && privops_set_add(a->d.priv, sets[kind][fam],
@@ -187,7 +186,8 @@ static int nft_add(struct actions *a, const struct ban *bans, unsigned int n,
 static int unban(struct actions *a, uint8_t family, const uint8_t *addr,
 		 const char *why)
 {
-	const struct ban *b = banlist_find(&a->bans, a->d.loop->now_ms, family, addr);
+	const struct ban *b =
+		banlist_find(&a->bans, a->d.loop->now_ms, family, addr);
 	char text[INET6_ADDRSTRLEN];
 	bool drop;
 	int kind, ret = 0;
@@ -201,8 +201,9 @@ static int unban(struct actions *a, uint8_t family, const uint8_t *addr,
 	if (!a->dry_run && a->d.priv->alive)
 		for (kind = 0; kind <= (int)drop; kind++)
 			if (privops_set_del(a->d.priv,
-					    sets[kind][fam_index(family)],
-					    addr, 1) < 0 && errno != ENOENT)
+					    sets[kind][fam_index(family)], addr,
+					    1) < 0 &&
+			    errno != ENOENT)
 				ret = -1;
 	log_warnx("action=ratelimit state=removed remote=%s reason=%s%s%s",
 		  text, why, ret < 0 ? " error=" : "",
@@ -289,8 +290,8 @@ static bool may_drop(struct actions *a, const struct alert *al,
 	if (!a->drop_mode || al->type != ALERT_PORT_SCAN)
 		return false;
 	if (a->drop_unproven ||
-	    attrib_remote_proven(a->d.attrib, b->family, b->addr, a->d.loop->now_ms,
-				 a->proof_window_ms))
+	    attrib_remote_proven(a->d.attrib, b->family, b->addr,
+				 a->d.loop->now_ms, a->proof_window_ms))
 		return true;
 	inet_ntop(b->family, b->addr, addr, sizeof(addr));
 	if (!refused_before(a, al, addr, "unproven")) {
@@ -298,8 +299,8 @@ static bool may_drop(struct actions *a, const struct alert *al,
 		log_warnx("action=drop state=refused remote=%s "
 			  "reason=unproven alert=%s (no handshake with this "
 			  "host: the source may be forged; its resets are "
-			  "limited, nothing is dropped)", addr,
-			  alert_type_name(al->type));
+			  "limited, nothing is dropped)",
+			  addr, alert_type_name(al->type));
 		r = record(a, al, "drop", wall);
 		snprintf(r->target, sizeof(r->target), "%s", addr);
 		snprintf(r->result, sizeof(r->result), "unproven");
@@ -328,7 +329,8 @@ static void ratelimit_alert(struct actions *a, const struct alert *al,
 	if (al->type == ALERT_SYN_FLOOD && n == 0 && raised)
 		log_info("action=ratelimit state=none alert=syn_flood "
 			 "reason=\"no target got %d resets in 10 s: the "
-			 "sources are spread\"", FLOOD_TARGET_MIN);
+			 "sources are spread\"",
+			 FLOOD_TARGET_MIN);
 	for (i = 0; i < n; i++) {
 		struct ban *b = &cand[i];
 
@@ -339,8 +341,8 @@ static void ratelimit_alert(struct actions *a, const struct alert *al,
 				a->refused_allow++;
 				log_warnx("action=ratelimit state=refused "
 					  "remote=%s reason=allowlisted "
-					  "alert=%s", addr,
-					  alert_type_name(al->type));
+					  "alert=%s",
+					  addr, alert_type_name(al->type));
 				r = record(a, al, "ratelimit", wall);
 				snprintf(r->target, sizeof(r->target), "%s",
 					 addr);
@@ -353,7 +355,8 @@ static void ratelimit_alert(struct actions *a, const struct alert *al,
 		/* Listed already (and not expired), as it should be:
 		 * nothing to do.  A scanner that proved itself since its
 		 * listing goes to the drop set too. */
-		old = banlist_find(&a->bans, a->d.loop->now_ms, b->family, b->addr);
+		old = banlist_find(&a->bans, a->d.loop->now_ms, b->family,
+				   b->addr);
 		if (old != NULL && (old->drop || !b->drop))
 			continue;
 		b->reason = (uint8_t)al->type;
@@ -362,8 +365,8 @@ static void ratelimit_alert(struct actions *a, const struct alert *al,
 		if (banlist_add(&a->bans, a->d.loop->now_ms, b) < 0) {
 			a->failed++;
 			log_warnx("action=ratelimit state=failed remote=%s "
-				  "reason=\"banlist full (%u)\"", addr,
-				  a->bans.max);
+				  "reason=\"banlist full (%u)\"",
+				  addr, a->bans.max);
 			continue;
 		}
 		todo[k++] = *b;
@@ -375,19 +378,18 @@ static void ratelimit_alert(struct actions *a, const struct alert *al,
 		ret = nft_add(a, todo, k, a->d.loop->now_ms);
 	for (i = 0; i < k; i++) {
 		const char *set = set_names[0][fam_index(todo[i].family)];
-		const char *state = a->dry_run ? "dry_run" :
+		const char *state = a->dry_run		       ? "dry_run" :
 				    !a->nft_present || ret < 0 ? "pending" :
-				    "added";
+								 "added";
 
 		inet_ntop(todo[i].family, todo[i].addr, addr, sizeof(addr));
 		if (!a->dry_run && a->nft_present && ret == 0)
 			a->added++;
 		log_warnx("action=ratelimit state=%s remote=%s set=%s "
-			  "mode=%s timeout=%llu alert=%s%s%s", state, addr,
-			  set, todo[i].drop ? "drop" : "rst",
+			  "mode=%s timeout=%llu alert=%s%s%s",
+			  state, addr, set, todo[i].drop ? "drop" : "rst",
 			  (unsigned long long)(a->timeout_ms / 1000),
-			  alert_type_name(al->type),
-			  ret < 0 ? " error=" : "",
+			  alert_type_name(al->type), ret < 0 ? " error=" : "",
 			  ret < 0 ? strerror(errno) : "");
 		r = record(a, al, "ratelimit", wall);
 		snprintf(r->target, sizeof(r->target), "%s", addr);
@@ -424,8 +426,9 @@ static void hook_alert(struct actions *a, enum alert_change ch,
 	job->type = al->type;
 	job->raise = ch == ALERT_RAISED;
 	hook_env_build(&job->env, al, ch,
-		       !acted ? NULL : a->dry_run ? "ratelimit-dry-run" :
-						       "ratelimit");
+		       !acted	  ? NULL :
+		       a->dry_run ? "ratelimit-dry-run" :
+				    "ratelimit");
 	json_init_fixed(&j, job->stdin_buf, sizeof(job->stdin_buf) - 1);
 	alert_format_json_open(&j, al, state);
 	actions_json(&j, a, al);
@@ -438,8 +441,7 @@ static void hook_alert(struct actions *a, enum alert_change ch,
 		for (i = 0; i < ACTION_RECS; i++)
 			left += a->rec[i].type == (int8_t)al->type &&
 				!strcmp(a->rec[i].key, al->key);
-		json_init_fixed(&j, job->stdin_buf,
-				sizeof(job->stdin_buf) - 1);
+		json_init_fixed(&j, job->stdin_buf, sizeof(job->stdin_buf) - 1);
 		alert_format_json_open(&j, al, state);
 		json_arr_begin(&j, "actions");
 		json_arr_end(&j);
@@ -495,8 +497,7 @@ static void restore(struct actions *a)
 		log_warn("action=ratelimit state=restore_failed entries=%u",
 			 total);
 	else
-		log_warnx("action=ratelimit state=restored entries=%u",
-			  total);
+		log_warnx("action=ratelimit state=restored entries=%u", total);
 }
 
 /*
@@ -536,8 +537,8 @@ static void watch_nft(struct actions *a)
 	uint64_t sum;
 	char err[512];
 
-	if (!a->d.priv->alive || (!a->d.rules_installed &&
-			   !(a->ratelimit && !a->dry_run)))
+	if (!a->d.priv->alive ||
+	    (!a->d.rules_installed && !(a->ratelimit && !a->dry_run)))
 		return;
 	present = nft_objects_present(a, &sum);
 	if (present && was && a->table_handle != 0 && sum != a->table_handle) {
@@ -548,13 +549,15 @@ static void watch_nft(struct actions *a)
 	if (!present) {
 		if (was || !a->nft_warned) {
 			if (a->d.rules_installed)
-				log_warnx("nft: table " RSTMON_TABLE_FAMILY " "
-					  RSTMON_TABLE " or its sets are gone "
+				log_warnx("nft: table " RSTMON_TABLE_FAMILY
+					  " " RSTMON_TABLE
+					  " or its sets are gone "
 					  "(firewall reload?): installing %s "
-					  "again", a->d.rules_path);
+					  "again",
+					  a->d.rules_path);
 			else
-				log_warnx("nft: table " RSTMON_TABLE_FAMILY " "
-					  RSTMON_TABLE " or its sets are "
+				log_warnx("nft: table " RSTMON_TABLE_FAMILY
+					  " " RSTMON_TABLE " or its sets are "
 					  "missing: addresses are kept and "
 					  "listed when they are back (load "
 					  "rules/rstmon.nft of this version)");
@@ -563,8 +566,8 @@ static void watch_nft(struct actions *a)
 		/* Whatever comes back is new: restore into it. */
 		was = false;
 		if (a->d.rules_installed) {
-			if (privops_rules_install(a->d.priv, err,
-						  sizeof(err)) < 0) {
+			if (privops_rules_install(a->d.priv, err, sizeof(err)) <
+			    0) {
 				log_warnx("nft: %s", err);
 			} else {
 				a->reinstalled++;
@@ -602,7 +605,8 @@ void actions_tick(struct actions *a)
 
 	if (a->bans_ok)
 		banlist_expire(&a->bans, a->d.loop->now_ms);
-	if (a->checked_ms == 0 || a->d.loop->now_ms - a->checked_ms >= NFT_CHECK_MS) {
+	if (a->checked_ms == 0 ||
+	    a->d.loop->now_ms - a->checked_ms >= NFT_CHECK_MS) {
 		a->checked_ms = a->d.loop->now_ms;
 		watch_nft(a);
 	}
@@ -672,9 +676,11 @@ void actions_bans_json(struct json *j, const struct actions *a)
 			json_str(j, "drop_set",
 				 set_names[1][fam_index(b->family)]);
 		json_str(j, "mode", b->drop ? "drop" : "rst");
-		json_str(j, "alert", alert_type_name((enum alert_type)b->reason));
+		json_str(j, "alert",
+			 alert_type_name((enum alert_type)b->reason));
 		json_i64(j, "expires", b->expires_wall);
-		json_u64(j, "remaining_s", (b->expires_ms - a->d.loop->now_ms) / 1000);
+		json_u64(j, "remaining_s",
+			 (b->expires_ms - a->d.loop->now_ms) / 1000);
 		json_bool(j, "dry_run", a->dry_run);
 		json_obj_end(j);
 	}
@@ -726,6 +732,7 @@ void actions_metrics(struct json *out, const struct actions *a)
 		       "Hook commands started.", a->hooks.started);
 		metric(out, "rstmon_hook_failures_total", "counter",
 		       "Hook commands that failed, were killed or could not "
-		       "start.", a->hooks.failed + a->hooks.spawn_errors);
+		       "start.",
+		       a->hooks.failed + a->hooks.spawn_errors);
 	}
 }

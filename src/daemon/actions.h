@@ -28,26 +28,26 @@ struct attrib;
 
 /* What was done for an alert, for `alerts --json` (a ring). */
 struct action_rec {
-	int8_t type;			/* enum alert_type; -1: free */
+	int8_t type; /* enum alert_type; -1: free */
 	char key[96];
-	char what[12];			/* "ratelimit", "hook" */
-	char target[48];		/* an address, or the hook's state */
+	char what[12];	 /* "ratelimit", "hook" */
+	char target[48]; /* an address, or the hook's state */
 	char set[12];
-	char result[24];		/* "added", "allowlisted", … */
+	char result[24]; /* "added", "allowlisted", … */
 	int64_t at_wall;
-	int64_t expires_wall;		/* 0: none */
+	int64_t expires_wall; /* 0: none */
 	bool dry_run;
 };
 
 /* What actions works with, given at setup: nothing else is reached. */
 struct actions_deps {
-	struct loop *loop;		/* and its wakeup clock */
-	struct privops *priv;		/* nf_tables, through the helper */
-	const struct netif *netif;	/* this host's addresses */
-	const struct attrib *attrib;	/* which remotes proved themselves */
-	struct stats *stats;		/* a flood's loudest targets */
-	struct detect *detect;		/* the active alerts, every tick */
-	bool rules_installed;		/* rstmond manages the rules */
+	struct loop *loop;	     /* and its wakeup clock */
+	struct privops *priv;	     /* nf_tables, through the helper */
+	const struct netif *netif;   /* this host's addresses */
+	const struct attrib *attrib; /* which remotes proved themselves */
+	struct stats *stats;	     /* a flood's loudest targets */
+	struct detect *detect;	     /* the active alerts, every tick */
+	bool rules_installed;	     /* rstmond manages the rules */
 	const char *rules_path;
 };
 
@@ -56,9 +56,9 @@ struct actions {
 	bool ratelimit;
 	bool dry_run;
 	bool drop_mode;
-	bool drop_unproven;		/* the operator's choice, warned */
-	unsigned int on_mask;		/* 1 << alert type */
-	uint64_t proof_window_ms;	/* a handshake this recent proves */
+	bool drop_unproven;	  /* the operator's choice, warned */
+	unsigned int on_mask;	  /* 1 << alert type */
+	uint64_t proof_window_ms; /* a handshake this recent proves */
 	uint64_t timeout_ms;
 	struct allowlist allow;
 	struct banlist bans;
@@ -68,14 +68,14 @@ struct actions {
 	/* The nft objects we use, as last seen (checked every 2 s). */
 	bool nft_present;
 	bool nft_warned;
-	uint64_t table_handle;		/* changes when it is created again */
+	uint64_t table_handle; /* changes when it is created again */
 	uint64_t checked_ms;
-	struct hook_job job;		/* scratch: too big for the stack */
+	struct hook_job job; /* scratch: too big for the stack */
 	struct action_rec rec[ACTION_RECS];
 	unsigned int rec_next;
 	uint64_t added, refused_allow, failed, restored, reinstalled;
-	uint64_t refused_unproven;	/* drops refused: no handshake */
-	uint64_t unbanned;		/* lifted: unban, or allow-listed */
+	uint64_t refused_unproven; /* drops refused: no handshake */
+	uint64_t unbanned;	   /* lifted: unban, or allow-listed */
 };
 
 /* Setup (a hook command is checked here); -1 with a message in err. */

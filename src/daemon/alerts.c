@@ -120,8 +120,7 @@ void alerts_status(struct json *j, const struct daemon *d)
 	}
 	json_arr_end(j);
 	json_u64(j, "alerts_dropped", detect_dropped(d->detect));
-	json_u64(j, "alert_lines_suppressed",
-		 d->alert_log.suppressed_total);
+	json_u64(j, "alert_lines_suppressed", d->alert_log.suppressed_total);
 }
 
 void alerts_metrics(struct json *out, const struct daemon *d)

@@ -44,10 +44,10 @@ struct evctx {
 
 struct attrib {
 	struct attrib_params p;
-	struct sockdiag sd;	/* when p.sockdiag is NULL */
+	struct sockdiag sd; /* when p.sockdiag is NULL */
 	struct sockdiag_source sds;
 	bool sd_ok;
-	bool sd_own;		/* sd is open */
+	bool sd_own; /* sd is open */
 	char proc_root[PATH_MAX];
 	struct inventory *inv;
 	struct proven *proven;
@@ -73,9 +73,9 @@ struct attrib {
 	uint64_t rate_ms;
 	uint64_t rate_count;
 	int64_t wall;
-	uint64_t inline_ms;	/* last /proc walk made for an event */
-	uint64_t now_ms;	/* the batch's wakeup time */
-	uint16_t ephemeral_lo;	/* ip_local_port_range: client ports */
+	uint64_t inline_ms;    /* last /proc walk made for an event */
+	uint64_t now_ms;       /* the batch's wakeup time */
+	uint16_t ephemeral_lo; /* ip_local_port_range: client ports */
 	/* Ports a lookup found closed (no socket, no listener), until when
 	 * (monotonic seconds): a stray-segment flood costs one lookup per
 	 * port per second, not one per packet. */
@@ -166,13 +166,14 @@ struct attrib *attrib_new(const struct attrib_params *p, char *note,
 			snprintf(a->tr_why, sizeof(a->tr_why), "%s", err);
 		}
 		if (a->tr_ok && a->tr.mode == TRACE_MODE_ACTOR_ONLY)
-			snprintf(a->tr_why, sizeof(a->tr_why), "%s",
-				 p->use_reason ?
-				 "the kernel's tcp:tcp_send_reset has no "
-				 "reason field (before 6.10): causes are "
-				 "inferred, actors traced" :
-				 "--kernel-trace=actor-only: the reason "
-				 "field is ignored, as before 6.10");
+			snprintf(
+				a->tr_why, sizeof(a->tr_why), "%s",
+				p->use_reason ?
+					"the kernel's tcp:tcp_send_reset has no "
+					"reason field (before 6.10): causes are "
+					"inferred, actors traced" :
+					"--kernel-trace=actor-only: the reason "
+					"field is ignored, as before 6.10");
 		/* Without it, records of other namespaces are told apart
 		 * by their tuple alone. */
 		if (a->tr_ok && tasknet_init(&a->tn, a->proc_root) < 0)
@@ -285,8 +286,8 @@ static bool take_ours(struct attrib *a, const struct rst_event *ev,
 void attrib_trace_drain(struct attrib *a)
 {
 	if (a->tr_ok)
-		a->st.trace_records += (uint64_t)trace_drain(&a->tr, trace_add,
-							     a);
+		a->st.trace_records +=
+			(uint64_t)trace_drain(&a->tr, trace_add, a);
 }
 
 /* --- inventory -------------------------------------------------------- */
@@ -327,8 +328,8 @@ static void on_conn(const struct sockinfo *si, void *arg)
 	c = inventory_conn_add(d->a->inv, si, d->now_ms);
 	/* New since the last listing (the first listing finds what was
 	 * there before: no proof of anything recent). */
-	if (c != NULL && c->first_ms == d->now_ms &&
-	    d->a->inv->conn_gen > 0 && attrib_synchronized(si->state))
+	if (c != NULL && c->first_ms == d->now_ms && d->a->inv->conn_gen > 0 &&
+	    attrib_synchronized(si->state))
 		proven_see(d->a->proven, c->family, c->remote, d->now_ms);
 	/* Resolve the process while the socket is alive: once it sends
 	 * its reset, the inode is gone from /proc. */
@@ -336,8 +337,9 @@ static void on_conn(const struct sockinfo *si, void *arg)
 		procscan_want(d->a->ps, si->inode);
 }
 
-#define CONN_STATES (((1u << TCPS_MAX) - 1) & ~(1u << TCPS_LISTEN) & \
-		     ~(1u << TCPS_SYN_RECV) & ~(1u << TCPS_NEW_SYN_RECV) & ~1u)
+#define CONN_STATES                                      \
+	(((1u << TCPS_MAX) - 1) & ~(1u << TCPS_LISTEN) & \
+	 ~(1u << TCPS_SYN_RECV) & ~(1u << TCPS_NEW_SYN_RECV) & ~1u)
 
 static void inventory_dump(struct attrib *a, uint64_t now_ms, int64_t wall)
 {
@@ -346,10 +348,10 @@ static void inventory_dump(struct attrib *a, uint64_t now_ms, int64_t wall)
 
 	inventory_listeners_begin(a->inv);
 	if (a->sds.dump(a->sds.arg, AF_INET, 1u << TCPS_LISTEN, on_listener,
-			  &d) < 0 ||
+			&d) < 0 ||
 	    a->sds.dump(a->sds.arg, AF_INET6, 1u << TCPS_LISTEN, on_listener,
-			  &d) < 0)
-		return;		/* keep the old picture rather than a gap */
+			&d) < 0)
+		return; /* keep the old picture rather than a gap */
 	inventory_listeners_end(a->inv, now_ms, wall);
 	a->sds.dump(a->sds.arg, AF_INET, CONN_STATES, on_conn, &d);
 	a->sds.dump(a->sds.arg, AF_INET6, CONN_STATES, on_conn, &d);
@@ -390,8 +392,8 @@ void attrib_tick(struct attrib *a, uint64_t now_ms, int64_t wall)
 	unsigned int i;
 
 	a->wall = wall;
-	if (a->sd_ok && (!a->dumped_once ||
-			 now_ms - a->dump_ms >= a->p.inventory_ms)) {
+	if (a->sd_ok &&
+	    (!a->dumped_once || now_ms - a->dump_ms >= a->p.inventory_ms)) {
 		a->dump_ms = now_ms;
 		a->dumped_once = true;
 		inventory_dump(a, now_ms, wall);
@@ -429,7 +431,7 @@ static void lookup(struct attrib *a, const struct rst_event *ev,
 	(*lookups)++;
 	a->st.lookups++;
 	if (a->sds.lookup(a->sds.arg, ev->family, ev->local, ev->lport,
-			    ev->remote, ev->rport, &x->si) < 0) {
+			  ev->remote, ev->rport, &x->si) < 0) {
 		e->lookup = LOOKUP_NONE;
 		if (!e->listener && !e->recent_conn)
 			a->closed_until[ev->lport] =
@@ -494,8 +496,8 @@ static void gather(struct attrib *a, const struct rst_event *ev,
 				  2 * a->p.inventory_ms + 100;
 		e->recent_reset = x->c->reset;
 	}
-	e->foreign_source = !netif_is_local(a->p.netif, ev->family, ev->local,
-					    now_ms);
+	e->foreign_source =
+		!netif_is_local(a->p.netif, ev->family, ev->local, now_ms);
 	if (a->tr_ok && take_ours(a, ev, &x->tr)) {
 		x->has_tr = true;
 		e->traced = true;
@@ -560,8 +562,8 @@ static bool owner_of(struct attrib *a, uint64_t inode, uint64_t now_ms,
 		return false;
 	a->inline_ms = now_ms;
 	while (procscan_busy(a->ps) && done < INLINE_WALK_BUDGET) {
-		unsigned int n = procscan_step(a->ps, now_ms, 1024,
-					       PROCSCAN_TTL_MS);
+		unsigned int n =
+			procscan_step(a->ps, now_ms, 1024, PROCSCAN_TTL_MS);
 
 		done += n > 0 ? n : 64;
 		if (procscan_lookup(a->ps, inode, o))
@@ -627,8 +629,8 @@ static void resolve_owner(struct attrib *a, const struct rst_event *ev,
 			  struct evctx *x, struct attribution *at)
 {
 	const struct owner_sources src = {
-		a, src_socket_owner, src_process, src_comm,
-		src_listener_owner, src_user_name,
+		a,	  src_socket_owner,   src_process,
+		src_comm, src_listener_owner, src_user_name,
 	};
 	struct owner_facts f = {
 		.cause = at->cause,
@@ -660,8 +662,8 @@ static void resolve_owner(struct attrib *a, const struct rst_event *ev,
 	attrib_owner(&f, &src, at);
 }
 
-void attrib_batch(struct attrib *a, const struct rst_event *evs,
-		  unsigned int n, uint64_t now_ms, attrib_fn fn, void *arg)
+void attrib_batch(struct attrib *a, const struct rst_event *evs, unsigned int n,
+		  uint64_t now_ms, attrib_fn fn, void *arg)
 {
 	struct attribution at;
 	unsigned int i, lookups = 0;

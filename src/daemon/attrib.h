@@ -23,7 +23,6 @@
 /* The most resets of one datagram given evidence together. */
 #define ATTRIB_BATCH 2048
 
-
 /*
  * Where attrib asks sock_diag: the real socket of the namespace, or, in
  * tests, recorded answers (a replay seam).  As sockdiag_lookup() and
@@ -40,9 +39,9 @@ struct sockdiag_source {
 };
 
 struct attrib_params {
-	bool kernel_trace;	/* try the tracepoint */
-	bool use_reason;	/* ... and its reason where the kernel has it */
-	const struct netif *netif;	/* our addresses (kept by the caller) */
+	bool kernel_trace; /* try the tracepoint */
+	bool use_reason;   /* ... and its reason where the kernel has it */
+	const struct netif *netif; /* our addresses (kept by the caller) */
 	/* Replay seams; NULL: "/proc" and the namespace's sock_diag. */
 	const char *proc_root;
 	const struct sockdiag_source *sockdiag;
@@ -51,24 +50,24 @@ struct attrib_params {
 	struct procfd_ops fds;
 	int (*ns_of)(void *arg, uint32_t tid, uint64_t *dev, uint64_t *ino);
 	void *ns_arg;
-	uint64_t trace_max_rate;	/* resets/s above which it pauses */
-	uint64_t inventory_ms;	/* sock_diag dump interval */
+	uint64_t trace_max_rate; /* resets/s above which it pauses */
+	uint64_t inventory_ms;	 /* sock_diag dump interval */
 	unsigned int lookups_per_batch;
-	unsigned int procscan_budget;	/* readlinks per tick */
+	unsigned int procscan_budget; /* readlinks per tick */
 };
 
 struct attrib_stats {
 	uint64_t lookups;
-	uint64_t lookups_skipped;	/* over the per-batch budget */
+	uint64_t lookups_skipped; /* over the per-batch budget */
 	uint64_t dumps;
 	uint64_t counter_reads;
 	uint64_t trace_records;
 	uint64_t trace_joined;
 	uint64_t trace_lost;
 	uint64_t trace_malformed;
-	uint64_t trace_foreign;		/* another namespace's task: dropped */
-	uint64_t trace_unverified;	/* task gone before it was checked */
-	uint64_t firewall_by_count;	/* logged > OutRsts */
+	uint64_t trace_foreign;	    /* another namespace's task: dropped */
+	uint64_t trace_unverified;  /* task gone before it was checked */
+	uint64_t firewall_by_count; /* logged > OutRsts */
 };
 
 struct attrib;
@@ -103,8 +102,8 @@ typedef void (*attrib_fn)(const struct rst_event *ev,
  * Attribute the resets of one datagram (they arrived together) and call
  * fn for each, in order.
  */
-void attrib_batch(struct attrib *a, const struct rst_event *evs,
-		  unsigned int n, uint64_t now_ms, attrib_fn fn, void *arg);
+void attrib_batch(struct attrib *a, const struct rst_event *evs, unsigned int n,
+		  uint64_t now_ms, attrib_fn fn, void *arg);
 
 void attrib_get_stats(const struct attrib *a, struct attrib_stats *s);
 const struct inventory *attrib_inventory(const struct attrib *a);
@@ -119,7 +118,6 @@ bool attrib_out_rsts(struct attrib *a, uint64_t *v);
 bool attrib_remote_proven(const struct attrib *a, uint8_t family,
 			  const uint8_t *remote, uint64_t now_ms,
 			  uint64_t window_ms);
-void attrib_procscan_stats(const struct attrib *a,
-			   struct procscan_stats *s);
+void attrib_procscan_stats(const struct attrib *a, struct procscan_stats *s);
 
 #endif

@@ -11,8 +11,8 @@
 /* A configuration is a few KiB; more is a mistake (a binary, a log). */
 #define CONFIGFILE_MAX (1u << 20)
 
-static int read_text(const char *path, bool must_exist, char **textp,
-		     char *err, size_t errlen)
+static int read_text(const char *path, bool must_exist, char **textp, char *err,
+		     size_t errlen)
 {
 	char *text = NULL, *t;
 	size_t len = 0, cap = 0, n;

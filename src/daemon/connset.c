@@ -148,8 +148,8 @@ static void listen_cb(struct watcher *w, uint32_t revents)
 }
 
 int connset_start(struct connset *s, struct loop *loop, int fd,
-		  const struct connset_params *p,
-		  const struct connset_ops *ops, void *arg)
+		  const struct connset_params *p, const struct connset_ops *ops,
+		  void *arg)
 {
 	LIST_INIT(&s->peers);
 	s->n = 0;
@@ -191,7 +191,8 @@ void connset_tick(struct connset *s, uint64_t now_ms)
 			c->active = false;
 			c->quiet_ms = now_ms;
 		}
-		if ((s->p.idle_ms > 0 && now_ms - c->quiet_ms >= s->p.idle_ms) ||
+		if ((s->p.idle_ms > 0 &&
+		     now_ms - c->quiet_ms >= s->p.idle_ms) ||
 		    (s->p.deadline_ms > 0 &&
 		     now_ms - c->since_ms > s->p.deadline_ms)) {
 			s->timed_out++;

@@ -103,7 +103,10 @@ static void client_closing(struct peer *c)
 }
 
 static const struct connset_ops client_ops = {
-	client_accepted, client_input, client_drained, client_closing,
+	client_accepted,
+	client_input,
+	client_drained,
+	client_closing,
 };
 
 static const struct connset_params client_params = {
@@ -127,8 +130,10 @@ int control_open(struct control *ctl, struct loop *loop, const char *path,
 	ctl->ncmds = ncmds;
 	ctl->arg = arg;
 	if (strlen(path) >= sizeof(sun.sun_path)) {
-		snprintf(err, errlen, "control socket path %s is too long "
-			 "(max %zu bytes)", path, sizeof(sun.sun_path) - 1);
+		snprintf(err, errlen,
+			 "control socket path %s is too long "
+			 "(max %zu bytes)",
+			 path, sizeof(sun.sun_path) - 1);
 		return -1;
 	}
 	memcpy(sun.sun_path, path, strlen(path) + 1);
@@ -143,13 +148,16 @@ int control_open(struct control *ctl, struct loop *loop, const char *path,
 			snprintf(err, errlen,
 				 "control socket %s is in use by a running "
 				 "rstmond; stop it or choose another path "
-				 "with -s", path);
+				 "with -s",
+				 path);
 			return -1;
 		}
 	}
 	if (unlink(path) < 0 && errno != ENOENT) {
-		snprintf(err, errlen, "cannot remove stale control socket %s: "
-			 "%s", path, strerror(errno));
+		snprintf(err, errlen,
+			 "cannot remove stale control socket %s: "
+			 "%s",
+			 path, strerror(errno));
 		return -1;
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -201,8 +209,8 @@ void control_tick(struct control *ctl, uint64_t now_ms)
 
 	/* A follower with nothing queued waits for resets: not idle. */
 	LIST_FOREACH(c, &ctl->conns.peers, link)
-		if (((struct control_client *)c)->follow && c->sent == c->out.len)
-			c->active = true;
+	if (((struct control_client *)c)->follow && c->sent == c->out.len)
+		c->active = true;
 	connset_tick(&ctl->conns, now_ms);
 }
 
@@ -216,7 +224,8 @@ void control_reply_denied(struct control_client *cl, const char *verb)
 {
 	char msg[160];
 
-	snprintf(msg, sizeof(msg), "%.32s: permission denied: only root or "
+	snprintf(msg, sizeof(msg),
+		 "%.32s: permission denied: only root or "
 		 "uid %u (rstmond's user) may change the daemon's state",
 		 verb, (unsigned int)geteuid());
 	control_reply_error(cl, msg);

@@ -34,15 +34,15 @@ struct control_cmd {
 };
 
 struct control {
-	struct connset conns;	/* the clients, CONTROL_MAX_CLIENTS at most */
+	struct connset conns; /* the clients, CONTROL_MAX_CLIENTS at most */
 	bool open;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	const struct control_cmd *cmds;
 	size_t ncmds;
 	void *arg;
 	uint64_t served;
-	uint64_t refused;	/* bad input (conns.refused: too many) */
-	uint64_t followers_dropped;	/* too slow to keep up */
+	uint64_t refused;	    /* bad input (conns.refused: too many) */
+	uint64_t followers_dropped; /* too slow to keep up */
 	unsigned int nfollowers;
 };
 
@@ -50,9 +50,9 @@ struct control {
 #define CONTROL_IDLE_MS 10000
 
 struct control_client {
-	struct peer c;		/* first: connset allocates the whole */
+	struct peer c; /* first: connset allocates the whole */
 	struct control *ctl;
-	uid_t uid;		/* the peer's, from SO_PEERCRED */
+	uid_t uid; /* the peer's, from SO_PEERCRED */
 	bool uid_known;
 	bool follow;
 	bool got_command;

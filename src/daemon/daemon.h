@@ -50,10 +50,10 @@ struct daemon {
 	struct ratelimit alert_log;
 	struct actions act;
 	uint64_t alerts_raised[ALERT_TYPE_MAX];
-	int argc;		/* kept for a reload */
+	int argc; /* kept for a reload */
 	char **argv;
 	struct httpd httpd;
-	int httpd_fd;		/* listening socket, -1 when off */
+	int httpd_fd; /* listening socket, -1 when off */
 	uint64_t metrics_written_ms;
 	bool rules_installed;
 	bool quit;
@@ -63,13 +63,13 @@ struct daemon {
 	struct timespec start_wall;
 	uint64_t now_ms;	/* monotonic, refreshed each wakeup */
 	int64_t now_wall;	/* epoch seconds, refreshed each wakeup */
-	uint64_t reconciled_ms;	/* last counter reconciliation */
+	uint64_t reconciled_ms; /* last counter reconciliation */
 
-	uint64_t events_total;	/* resets received and parsed */
+	uint64_t events_total; /* resets received and parsed */
 	uint64_t causes[CAUSE_MAX];
 	uint64_t owners_named;	/* events with an owner uid */
 	uint64_t owners_pid;	/* ... and a process */
-	uint64_t out_rsts_base;	/* Tcp: OutRsts at start */
+	uint64_t out_rsts_base; /* Tcp: OutRsts at start */
 	bool out_rsts_ok;
 };
 
@@ -79,23 +79,17 @@ extern const unsigned int daemon_ncmds;
 /* verbs_status.c: `status`, `reload` (root or our own user), and
  * `events`, which streams every reset's JSON line until the client
  * goes. */
-void verb_status(struct control_client *cl, int argc, char **argv,
-		 void *arg);
-void verb_reload(struct control_client *cl, int argc, char **argv,
-		 void *arg);
-void verb_events(struct control_client *cl, int argc, char **argv,
-		 void *arg);
+void verb_status(struct control_client *cl, int argc, char **argv, void *arg);
+void verb_reload(struct control_client *cl, int argc, char **argv, void *arg);
+void verb_events(struct control_client *cl, int argc, char **argv, void *arg);
 /* verbs_stats.c: `top` and `metrics`. */
 void verb_top(struct control_client *cl, int argc, char **argv, void *arg);
-void verb_metrics(struct control_client *cl, int argc, char **argv,
-		  void *arg);
+void verb_metrics(struct control_client *cl, int argc, char **argv, void *arg);
 /* alerts.c: `alerts`. */
-void verb_alerts(struct control_client *cl, int argc, char **argv,
-		 void *arg);
+void verb_alerts(struct control_client *cl, int argc, char **argv, void *arg);
 /* verbs_bans.c: `bans`, and `unban ADDR` (root or our own user). */
 void verb_bans(struct control_client *cl, int argc, char **argv, void *arg);
-void verb_unban(struct control_client *cl, int argc, char **argv,
-		void *arg);
+void verb_unban(struct control_client *cl, int argc, char **argv, void *arg);
 
 /* Resets the kernel dropped before we read them (NFLOG sequence gaps). */
 static inline uint64_t daemon_lost_total(const struct daemon *d)

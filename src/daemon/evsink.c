@@ -19,8 +19,8 @@
  * (*chr when it is a character device, e.g. /dev/null), or -1 with a
  * message.
  */
-static int sink_open_path(const char *path, bool *created, bool *chr,
-			  char *err, size_t errlen)
+static int sink_open_path(const char *path, bool *created, bool *chr, char *err,
+			  size_t errlen)
 {
 	const int flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK |
 			  O_CLOEXEC;
@@ -44,12 +44,16 @@ static int sink_open_path(const char *path, bool *created, bool *chr,
 	}
 	if (fd < 0) {
 		if (errno == ELOOP)
-			snprintf(err, errlen, "events file %s: is a symbolic "
+			snprintf(err, errlen,
+				 "events file %s: is a symbolic "
 				 "link; refused (rstmond never follows one "
-				 "there)", path);
+				 "there)",
+				 path);
 		else if (errno == ENXIO)
-			snprintf(err, errlen, "events file %s: not a regular "
-				 "file; refused", path);
+			snprintf(err, errlen,
+				 "events file %s: not a regular "
+				 "file; refused",
+				 path);
 		else
 			snprintf(err, errlen, "events file %s: %s", path,
 				 strerror(errno));
@@ -67,17 +71,20 @@ static int sink_open_path(const char *path, bool *created, bool *chr,
 		return fd;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "events file %s: not a regular file; "
-			 "refused", path);
+		snprintf(err, errlen,
+			 "events file %s: not a regular file; "
+			 "refused",
+			 path);
 		close(fd);
 		return -1;
 	}
 	/* A hard link to another file (where protected_hardlinks is off)
 	 * would have us append to that file. */
 	if (st.st_nlink != 1) {
-		snprintf(err, errlen, "events file %s: has %ju links; refused "
-			 "(a hard link to another file?)", path,
-			 (uintmax_t)st.st_nlink);
+		snprintf(err, errlen,
+			 "events file %s: has %ju links; refused "
+			 "(a hard link to another file?)",
+			 path, (uintmax_t)st.st_nlink);
 		close(fd);
 		return -1;
 	}

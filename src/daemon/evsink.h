@@ -18,12 +18,12 @@ struct evsink {
 	int fd;
 	bool nonblocking;
 	bool is_stdout;
-	bool created;		/* evsink_open made the file (O_EXCL) */
+	bool created; /* evsink_open made the file (O_EXCL) */
 	char path[PATH_MAX];
 	char *buf;
 	size_t len;
-	uint64_t lines;		/* written or queued */
-	uint64_t dropped;	/* lines lost to a stalled reader */
+	uint64_t lines;	  /* written or queued */
+	uint64_t dropped; /* lines lost to a stalled reader */
 	uint64_t write_errors;
 };
 

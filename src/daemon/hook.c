@@ -68,13 +68,13 @@ void hooks_set_params(struct hooks *h, const struct hook_params *p)
 		h->p.max_running = 1;
 }
 
-static void hlog(struct hooks *h, uint64_t now_ms, bool warn,
-		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void hlog(struct hooks *h, uint64_t now_ms, bool warn, const char *fmt,
+		 ...) __attribute__((format(printf, 4, 5)));
 
 /* A rate-limited log line: a hook that fails every second, or floods
  * stderr, must not flood the log. */
-static void hlog(struct hooks *h, uint64_t now_ms, bool warn,
-		 const char *fmt, ...)
+static void hlog(struct hooks *h, uint64_t now_ms, bool warn, const char *fmt,
+		 ...)
 {
 	char line[512];
 	va_list ap;
@@ -177,7 +177,9 @@ static void err_cb(struct watcher *w, uint32_t revents)
 			/* Control bytes would forge or garble log lines. */
 			c->line[c->linelen++] =
 				(buf[i] >= 0x20 && buf[i] != 0x7f &&
-				 buf[i] != '"') ? buf[i] : '?';
+				 buf[i] != '"') ?
+					buf[i] :
+					'?';
 		}
 		if (c->err_dropped > ERR_READ_MAX) {
 			/* Enough: the child gets EPIPE from now on. */
@@ -210,8 +212,10 @@ static void stdin_write(struct hooks *h, int fd, const struct hook_job *job,
 		hlog(h, now_ms, true, "action=hook stdin %s: %s", job->label,
 		     strerror(errno));
 	else if ((size_t)n < job->stdin_len)
-		hlog(h, now_ms, true, "action=hook stdin_truncated %s "
-		     "bytes=%zd of=%zu", job->label, n, job->stdin_len);
+		hlog(h, now_ms, true,
+		     "action=hook stdin_truncated %s "
+		     "bytes=%zd of=%zu",
+		     job->label, n, job->stdin_len);
 }
 
 static int spawn(struct hooks *h, struct hook_child *c,
@@ -248,8 +252,8 @@ static int spawn(struct hooks *h, struct hook_child *c,
 	sigemptyset(&none);
 	sigfillset(&all);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
-				      POSIX_SPAWN_SETSIGMASK |
-				      POSIX_SPAWN_SETSIGDEF);
+					      POSIX_SPAWN_SETSIGMASK |
+					      POSIX_SPAWN_SETSIGDEF);
 	posix_spawnattr_setpgroup(&at, 0);
 	posix_spawnattr_setsigmask(&at, &none);
 	posix_spawnattr_setsigdefault(&at, &all);
@@ -282,8 +286,7 @@ static int spawn(struct hooks *h, struct hook_child *c,
 	return 0;
 }
 
-static void start(struct hooks *h, const struct hook_job *job,
-		  uint64_t now_ms)
+static void start(struct hooks *h, const struct hook_job *job, uint64_t now_ms)
 {
 	struct hook_child *c = free_slot(h);
 
@@ -313,7 +316,7 @@ static struct hook_cooldown *cooldown_slot(struct hooks *h, uint64_t key,
 	unsigned int i;
 
 	*found = false;
-	key |= 1;	/* never 0, the free mark */
+	key |= 1; /* never 0, the free mark */
 	for (i = 0; i < HOOK_COOLDOWN_KEYS; i++) {
 		struct hook_cooldown *e = &h->cool[i];
 
@@ -357,18 +360,18 @@ static void forget(struct hooks *h, const struct hook_job *job)
 
 /* reason: busy (all slots run, the queue is full), or evicted (its
  * place went to a run of a type with fewer waiting). */
-static void drop(struct hooks *h, uint64_t now_ms,
-		 const struct hook_job *job, const char *reason)
+static void drop(struct hooks *h, uint64_t now_ms, const struct hook_job *job,
+		 const char *reason)
 {
 	h->dropped_busy++;
-	hlog(h, now_ms, true, "action=hook state=dropped %s reason=%s "
-	     "running=%u queued=%u", job->label, reason, hooks_running(h),
-	     h->q.len);
+	hlog(h, now_ms, true,
+	     "action=hook state=dropped %s reason=%s "
+	     "running=%u queued=%u",
+	     job->label, reason, hooks_running(h), h->q.len);
 	forget(h, job);
 }
 
-void hooks_submit(struct hooks *h, uint64_t now_ms,
-		  const struct hook_job *job)
+void hooks_submit(struct hooks *h, uint64_t now_ms, const struct hook_job *job)
 {
 	struct hook_cooldown *e;
 	bool found;
@@ -379,8 +382,10 @@ void hooks_submit(struct hooks *h, uint64_t now_ms,
 		if (found && e->raised_ms != 0 &&
 		    now_ms - e->raised_ms < (uint64_t)h->p.cooldown_s * 1000) {
 			h->skipped_cooldown++;
-			hlog(h, now_ms, false, "action=hook state=skipped %s "
-			     "reason=cooldown", job->label);
+			hlog(h, now_ms, false,
+			     "action=hook state=skipped %s "
+			     "reason=cooldown",
+			     job->label);
 			return;
 		}
 		e->raised_ms = now_ms;
@@ -413,19 +418,25 @@ static void log_exit(struct hooks *h, struct hook_child *c, uint64_t now_ms)
 
 	if (WIFEXITED(c->status) && WEXITSTATUS(c->status) == 0) {
 		h->exited_ok++;
-		hlog(h, now_ms, false, "action=hook state=exited %s pid=%d "
-		     "status=0 ms=%llu", c->label, (int)c->pid, ms);
+		hlog(h, now_ms, false,
+		     "action=hook state=exited %s pid=%d "
+		     "status=0 ms=%llu",
+		     c->label, (int)c->pid, ms);
 	} else if (WIFEXITED(c->status)) {
 		h->failed++;
-		hlog(h, now_ms, true, "action=hook state=failed %s pid=%d "
-		     "status=%d ms=%llu", c->label, (int)c->pid,
-		     WEXITSTATUS(c->status), ms);
+		hlog(h, now_ms, true,
+		     "action=hook state=failed %s pid=%d "
+		     "status=%d ms=%llu",
+		     c->label, (int)c->pid, WEXITSTATUS(c->status), ms);
 	} else {
 		h->failed++;
-		hlog(h, now_ms, true, "action=hook state=killed %s pid=%d "
-		     "signal=%s%s ms=%llu", c->label, (int)c->pid,
+		hlog(h, now_ms, true,
+		     "action=hook state=killed %s pid=%d "
+		     "signal=%s%s ms=%llu",
+		     c->label, (int)c->pid,
 		     sigabbrev_np(WTERMSIG(c->status)) ?
-		     sigabbrev_np(WTERMSIG(c->status)) : "?",
+			     sigabbrev_np(WTERMSIG(c->status)) :
+			     "?",
 		     c->termed ? " reason=timeout" : "", ms);
 	}
 }
@@ -463,15 +474,18 @@ void hooks_tick(struct hooks *h, uint64_t now_ms)
 		if (!c->termed && now_ms >= c->deadline_ms) {
 			c->termed = true;
 			h->timed_out++;
-			hlog(h, now_ms, true, "action=hook state=timeout %s "
-			     "pid=%d after_ms=%u: SIGTERM", c->label,
-			     (int)c->pid, h->p.timeout_ms);
+			hlog(h, now_ms, true,
+			     "action=hook state=timeout %s "
+			     "pid=%d after_ms=%u: SIGTERM",
+			     c->label, (int)c->pid, h->p.timeout_ms);
 			kill(-c->pid, SIGTERM);
 		} else if (c->termed && !c->killed &&
 			   now_ms >= c->deadline_ms + HOOK_KILL_AFTER_MS) {
 			c->killed = true;
-			hlog(h, now_ms, true, "action=hook state=timeout %s "
-			     "pid=%d: SIGKILL", c->label, (int)c->pid);
+			hlog(h, now_ms, true,
+			     "action=hook state=timeout %s "
+			     "pid=%d: SIGKILL",
+			     c->label, (int)c->pid);
 			kill(-c->pid, SIGKILL);
 		}
 	}
@@ -592,8 +606,7 @@ int hook_queue_place(const struct hook_queue *q, enum alert_type t)
 	return victim;
 }
 
-void hook_queue_put(struct hook_queue *q, int slot,
-		    const struct hook_job *job)
+void hook_queue_put(struct hook_queue *q, int slot, const struct hook_job *job)
 {
 	struct hook_job *to = &q->job[slot];
 
@@ -605,7 +618,8 @@ void hook_queue_put(struct hook_queue *q, int slot,
 	to->raise = job->raise;
 	hook_env_copy(&to->env, &job->env);
 	to->stdin_len = job->stdin_len <= sizeof(to->stdin_buf) ?
-			job->stdin_len : sizeof(to->stdin_buf);
+				job->stdin_len :
+				sizeof(to->stdin_buf);
 	memcpy(to->stdin_buf, job->stdin_buf, to->stdin_len);
 	if (q->seq[slot] == 0)
 		q->len++;

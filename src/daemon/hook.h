@@ -25,22 +25,22 @@
 #define HOOK_ERR_LINE_LEN 200
 
 struct hook_params {
-	uint32_t timeout_ms;	/* then SIGTERM, then SIGKILL */
+	uint32_t timeout_ms; /* then SIGTERM, then SIGKILL */
 	uint32_t max_running;
-	uint32_t cooldown_s;	/* per alert key, between raises */
+	uint32_t cooldown_s; /* per alert key, between raises */
 };
 
 /* One run to do: what the hook gets.  env.envp points into env.buf, so a
  * job is copied with hook_queue_put, never by assignment. */
 struct hook_job {
-	char label[128];	/* "port_scan 192.0.2.7 raised", for logs */
-	uint64_t key_hash;	/* alert type + key */
-	enum alert_type type;	/* the queue takes turns by type */
-	bool raise;		/* a raise starts a cooldown; a clear runs
+	char label[128];      /* "port_scan 192.0.2.7 raised", for logs */
+	uint64_t key_hash;    /* alert type + key */
+	enum alert_type type; /* the queue takes turns by type */
+	bool raise;	      /* a raise starts a cooldown; a clear runs
 				 * only if its raise did */
 	struct hook_env env;
 	size_t stdin_len;
-	char stdin_buf[HOOK_STDIN_MAX];	/* last: copied to stdin_len */
+	char stdin_buf[HOOK_STDIN_MAX]; /* last: copied to stdin_len */
 };
 
 /*
@@ -51,11 +51,11 @@ struct hook_job {
  * that one; and runs start in turn by type, the oldest of each first.
  */
 struct hook_queue {
-	struct hook_job *job;		/* HOOK_QUEUE_MAX slots */
-	uint64_t seq[HOOK_QUEUE_MAX];	/* arrival order; 0: free slot */
+	struct hook_job *job;	      /* HOOK_QUEUE_MAX slots */
+	uint64_t seq[HOOK_QUEUE_MAX]; /* arrival order; 0: free slot */
 	uint64_t next_seq;
 	unsigned int len;
-	enum alert_type last_type;	/* whose turn was last */
+	enum alert_type last_type; /* whose turn was last */
 };
 
 struct hooks;
@@ -65,22 +65,22 @@ struct hook_child {
 	pid_t pid;
 	char label[128];
 	uint64_t started_ms;
-	uint64_t deadline_ms;	/* SIGTERM then */
+	uint64_t deadline_ms; /* SIGTERM then */
 	bool termed;
 	bool killed;
-	bool exited;		/* reaped; the stderr pipe may still drain */
+	bool exited; /* reaped; the stderr pipe may still drain */
 	int status;
-	struct watcher errw;	/* fd -1 once closed */
+	struct watcher errw; /* fd -1 once closed */
 	char line[HOOK_ERR_LINE_LEN + 1];
 	size_t linelen;
-	unsigned int lines;	/* logged */
-	uint64_t err_dropped;	/* bytes read but not logged */
+	unsigned int lines;   /* logged */
+	uint64_t err_dropped; /* bytes read but not logged */
 };
 
 struct hook_cooldown {
-	uint64_t key_hash;	/* 0: free */
+	uint64_t key_hash; /* 0: free */
 	uint64_t raised_ms;
-	bool open;		/* its raise ran; its clear will */
+	bool open; /* its raise ran; its clear will */
 };
 
 struct hooks {
@@ -105,8 +105,7 @@ int hooks_init(struct hooks *h, struct loop *l, const char *cmd,
 void hooks_set_params(struct hooks *h, const struct hook_params *p);
 
 /* Run it now, or queue it when max_running are busy. */
-void hooks_submit(struct hooks *h, uint64_t now_ms,
-		  const struct hook_job *job);
+void hooks_submit(struct hooks *h, uint64_t now_ms, const struct hook_job *job);
 /* SIGCHLD: reap what exited. */
 void hooks_reap(struct hooks *h, uint64_t now_ms);
 /* Timeouts (TERM, then KILL), queued jobs.  Every second or so. */
@@ -132,8 +131,7 @@ void hook_queue_fini(struct hook_queue *q);
  */
 int hook_queue_place(const struct hook_queue *q, enum alert_type t);
 /* Copy job into that slot: env, envp and stdin its own from now on. */
-void hook_queue_put(struct hook_queue *q, int slot,
-		    const struct hook_job *job);
+void hook_queue_put(struct hook_queue *q, int slot, const struct hook_job *job);
 /* The slot of the next run to start (in turn by type, the oldest of
  * each first), or -1 when none waits. */
 int hook_queue_next(const struct hook_queue *q);

@@ -79,13 +79,15 @@ int httpd_listen(const char *spec, char *err, size_t errlen)
 	}
 	return fd;
 bad:
-	snprintf(err, errlen, "--metrics-listen %s: want ADDR:PORT, "
-		 "[ADDR6]:PORT or PORT (loopback)", spec);
+	snprintf(err, errlen,
+		 "--metrics-listen %s: want ADDR:PORT, "
+		 "[ADDR6]:PORT or PORT (loopback)",
+		 spec);
 	return -1;
 }
 
-int httpd_parse_request(const char *req, size_t len, char *method,
-			size_t mlen, char *path, size_t plen)
+int httpd_parse_request(const char *req, size_t len, char *method, size_t mlen,
+			char *path, size_t plen)
 {
 	const char *sp1, *sp2, *eol;
 
@@ -99,8 +101,8 @@ int httpd_parse_request(const char *req, size_t len, char *method,
 	if (sp1 == NULL || sp1 == req)
 		return -1;
 	sp2 = memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1));
-	if (sp2 == NULL || sp2 == sp1 + 1 ||
-	    (size_t)(eol - sp2 - 1) < 8 || strncmp(sp2 + 1, "HTTP/1.", 7))
+	if (sp2 == NULL || sp2 == sp1 + 1 || (size_t)(eol - sp2 - 1) < 8 ||
+	    strncmp(sp2 + 1, "HTTP/1.", 7))
 		return -1;
 	if ((size_t)(sp1 - req) >= mlen || (size_t)(sp2 - sp1 - 1) >= plen)
 		return -1;
@@ -127,12 +129,13 @@ static void respond(struct peer *c, int code, const char *reason,
 		json_raw(&body, reason, strlen(reason));
 	if (code != 200)
 		json_raw(&body, "\n", 1);
-	n = snprintf(hdr, sizeof(hdr),
-		     "HTTP/1.1 %d %s\r\n"
-		     "Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
-		     "Content-Length: %zu\r\n"
-		     "Connection: close\r\n\r\n",
-		     code, reason, body.len);
+	n = snprintf(
+		hdr, sizeof(hdr),
+		"HTTP/1.1 %d %s\r\n"
+		"Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
+		"Content-Length: %zu\r\n"
+		"Connection: close\r\n\r\n",
+		code, reason, body.len);
 	json_raw(&c->out, hdr, (size_t)n);
 	if (!head_only)
 		json_raw(&c->out, body.buf != NULL ? body.buf : "", body.len);
@@ -150,7 +153,8 @@ static void client_input(struct peer *c)
 {
 	char method[16], path[256];
 
-	if (strstr(c->in, "\r\n\r\n") == NULL && strstr(c->in, "\n\n") == NULL) {
+	if (strstr(c->in, "\r\n\r\n") == NULL &&
+	    strstr(c->in, "\n\n") == NULL) {
 		if (c->inlen + 1 >= HTTPD_MAX_REQUEST)
 			respond(c, 431, "Request Header Fields Too Large",
 				false);
@@ -181,7 +185,10 @@ static bool client_drained(struct peer *c)
 }
 
 static const struct connset_ops client_ops = {
-	client_accepted, client_input, client_drained, NULL,
+	client_accepted,
+	client_input,
+	client_drained,
+	NULL,
 };
 
 static const struct connset_params client_params = {
@@ -192,14 +199,14 @@ static const struct connset_params client_params = {
 	.deadline_ms = HTTPD_TIMEOUT_MS,
 };
 
-int httpd_start(struct httpd *h, struct loop *loop, int fd,
-		httpd_body_fn body, void *arg)
+int httpd_start(struct httpd *h, struct loop *loop, int fd, httpd_body_fn body,
+		void *arg)
 {
 	memset(h, 0, sizeof(*h));
 	h->body = body;
 	h->arg = arg;
-	if (connset_start(&h->conns, loop, fd, &client_params, &client_ops,
-			  h) < 0)
+	if (connset_start(&h->conns, loop, fd, &client_params, &client_ops, h) <
+	    0)
 		return -1;
 	h->open = true;
 	return 0;

@@ -18,12 +18,12 @@
 typedef void (*httpd_body_fn)(struct json *out, void *arg);
 
 struct httpd {
-	struct connset conns;	/* HTTPD_MAX_CLIENTS at most */
+	struct connset conns; /* HTTPD_MAX_CLIENTS at most */
 	bool open;
 	httpd_body_fn body;
 	void *arg;
-	uint64_t requests;	/* answered 200 */
-	uint64_t rejected;	/* 4xx (conns: too many clients, timeouts) */
+	uint64_t requests; /* answered 200 */
+	uint64_t rejected; /* 4xx (conns: too many clients, timeouts) */
 };
 
 /*
@@ -35,15 +35,15 @@ struct httpd {
 int httpd_listen(const char *spec, char *err, size_t errlen);
 
 /* Serve on fd (from httpd_listen) through the loop.  -1 + errno. */
-int httpd_start(struct httpd *h, struct loop *loop, int fd,
-		httpd_body_fn body, void *arg);
+int httpd_start(struct httpd *h, struct loop *loop, int fd, httpd_body_fn body,
+		void *arg);
 void httpd_close(struct httpd *h);
 /* Drop clients not answered HTTPD_TIMEOUT_MS after they connected. */
 void httpd_tick(struct httpd *h, uint64_t now_ms);
 
 /* Parse a request head; pure.  0: GET or HEAD of `path` (copied);
  * -1: malformed. */
-int httpd_parse_request(const char *req, size_t len, char *method,
-			size_t mlen, char *path, size_t plen);
+int httpd_parse_request(const char *req, size_t len, char *method, size_t mlen,
+			char *path, size_t plen);
 
 #endif

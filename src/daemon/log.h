@@ -22,10 +22,10 @@ int log_verbose(void);
  */
 size_t log_escape(char *out, size_t outlen, const char *in);
 
-void log_warn(const char *fmt, ...) LOG_CHECKFMT(1, 2);	/* + strerror */
+void log_warn(const char *fmt, ...) LOG_CHECKFMT(1, 2); /* + strerror */
 void log_warnx(const char *fmt, ...) LOG_CHECKFMT(1, 2);
 void log_info(const char *fmt, ...) LOG_CHECKFMT(1, 2);
-void log_debug(const char *fmt, ...) LOG_CHECKFMT(1, 2);	/* -v only */
+void log_debug(const char *fmt, ...) LOG_CHECKFMT(1, 2); /* -v only */
 __attribute__((noreturn)) void fatal(const char *fmt, ...) LOG_CHECKFMT(1, 2);
 __attribute__((noreturn)) void fatalx(const char *fmt, ...) LOG_CHECKFMT(1, 2);
 

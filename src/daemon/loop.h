@@ -36,7 +36,7 @@ struct loop {
 	void *wake_arg;
 };
 
-int loop_init(struct loop *l);		/* -1 + errno */
+int loop_init(struct loop *l); /* -1 + errno */
 void loop_fini(struct loop *l);
 int loop_add(struct loop *l, struct watcher *w, uint32_t events);
 int loop_mod(struct loop *l, struct watcher *w, uint32_t events);

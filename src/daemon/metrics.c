@@ -16,28 +16,30 @@ static void resets(struct json *o, struct daemon *d)
 	int c;
 
 	promtext_head(o, "rstmon_resets_total", "counter",
-	     "TCP resets this host sent, by cause.");
+		      "TCP resets this host sent, by cause.");
 	for (c = 0; c < CAUSE_MAX; c++)
 		promtext_u64(o, "rstmon_resets_total", "cause",
-			   cause_name((enum cause)c), d->causes[c]);
+			     cause_name((enum cause)c), d->causes[c]);
 	promtext_head(o, "rstmon_resets_family_total", "counter",
-	     "TCP resets this host sent, by IP family.");
+		      "TCP resets this host sent, by IP family.");
 	promtext_u64(o, "rstmon_resets_family_total", "family", "4",
-		   stats_total_family(d->stats, AF_INET));
+		     stats_total_family(d->stats, AF_INET));
 	promtext_u64(o, "rstmon_resets_family_total", "family", "6",
-		   stats_total_family(d->stats, AF_INET6));
-	promtext_head(o, "rstmon_events_lost_total", "counter",
-	     "Resets the kernel logged that never reached rstmond "
-	     "(sequence gaps and tail losses against the rule's counter).");
+		     stats_total_family(d->stats, AF_INET6));
+	promtext_head(
+		o, "rstmon_events_lost_total", "counter",
+		"Resets the kernel logged that never reached rstmond "
+		"(sequence gaps and tail losses against the rule's counter).");
 	promtext_u64(o, "rstmon_events_lost_total", NULL, NULL,
-		   daemon_lost_total(d));
-	promtext_head(o, "rstmon_events_skipped_total", "counter",
-	     "Messages on the NFLOG group that were not usable resets, by "
-	     "reason.");
+		     daemon_lost_total(d));
+	promtext_head(
+		o, "rstmon_events_skipped_total", "counter",
+		"Messages on the NFLOG group that were not usable resets, by "
+		"reason.");
 	for (c = 1; c < PACKET_E_MAX; c++)
 		promtext_u64(o, "rstmon_events_skipped_total", "reason",
-			   packet_result_name((enum packet_result)c),
-			   d->cap.skipped[c]);
+			     packet_result_name((enum packet_result)c),
+			     d->cap.skipped[c]);
 }
 
 static void windows(struct json *o, struct daemon *d)
@@ -45,20 +47,20 @@ static void windows(struct json *o, struct daemon *d)
 	int w;
 
 	promtext_head(o, "rstmon_reset_rate", "gauge",
-	     "Resets per second, averaged over the window.");
+		      "Resets per second, averaged over the window.");
 	for (w = 0; w < WIN_MAX; w++)
 		promtext_dbl(o, "rstmon_reset_rate", "window",
-			   stats_window_name((enum stats_window)w),
-			   stats_rate(d->stats, d->now_ms,
-				      (enum stats_window)w));
+			     stats_window_name((enum stats_window)w),
+			     stats_rate(d->stats, d->now_ms,
+					(enum stats_window)w));
 	promtext_head(o, "rstmon_distinct_remotes", "gauge",
-	     "Estimated distinct remote addresses sent a reset in the "
-	     "window (HyperLogLog, +-3 %).");
+		      "Estimated distinct remote addresses sent a reset in the "
+		      "window (HyperLogLog, +-3 %).");
 	for (w = 0; w < WIN_MAX; w++)
 		promtext_dbl(o, "rstmon_distinct_remotes", "window",
-			   stats_window_name((enum stats_window)w),
-			   stats_distinct_remotes(d->stats, d->now_ms,
-						  (enum stats_window)w));
+			     stats_window_name((enum stats_window)w),
+			     stats_distinct_remotes(d->stats, d->now_ms,
+						    (enum stats_window)w));
 }
 
 /* The busiest ports and owners of the last 300 s: bounded by the top-K
@@ -69,48 +71,53 @@ static void top(struct json *o, struct daemon *d)
 	char port[8];
 	int n, i;
 
-	promtext_head(o, "rstmon_top_port_resets", "gauge",
-	     "Resets sent from the busiest local ports over the last 300 s "
-	     "(at most 64 ports).");
-	n = stats_top(d->stats, d->now_ms, DIM_PORTS, WIN_300S, it,
-		      STATS_TOPK);
+	promtext_head(
+		o, "rstmon_top_port_resets", "gauge",
+		"Resets sent from the busiest local ports over the last 300 s "
+		"(at most 64 ports).");
+	n = stats_top(d->stats, d->now_ms, DIM_PORTS, WIN_300S, it, STATS_TOPK);
 	for (i = 0; i < n; i++) {
 		snprintf(port, sizeof(port), "%u", it[i].port);
 		promtext_u64(o, "rstmon_top_port_resets", "port", port,
-			   it[i].count);
+			     it[i].count);
 	}
-	promtext_head(o, "rstmon_top_owner_resets", "gauge",
-	     "Resets sent by the busiest owners (process and unit) over the "
-	     "last 300 s (at most 64).");
+	promtext_head(
+		o, "rstmon_top_owner_resets", "gauge",
+		"Resets sent by the busiest owners (process and unit) over the "
+		"last 300 s (at most 64).");
 	n = stats_top(d->stats, d->now_ms, DIM_OWNERS, WIN_300S, it,
 		      STATS_TOPK);
 	for (i = 0; i < n; i++)
 		promtext_u64(o, "rstmon_top_owner_resets", "owner", it[i].owner,
-			   it[i].count);
+			     it[i].count);
 }
 
 static void process(struct json *o, struct daemon *d)
 {
 	uint64_t out_rsts;
 
-	promtext_head(o, "rstmon_kernel_out_rsts_total", "counter",
-	     "The kernel's Tcp OutRsts since rstmond started (firewall "
-	     "resets are not in it).");
+	promtext_head(
+		o, "rstmon_kernel_out_rsts_total", "counter",
+		"The kernel's Tcp OutRsts since rstmond started (firewall "
+		"resets are not in it).");
 	if (d->out_rsts_ok && d->attrib != NULL &&
 	    attrib_out_rsts(d->attrib, &out_rsts))
 		promtext_u64(o, "rstmon_kernel_out_rsts_total", NULL, NULL,
-			   out_rsts - d->out_rsts_base);
-	promtext_head(o, "rstmon_events_output_dropped_total", "counter",
-	     "Event lines dropped because their reader (-e pipe) stalled.");
+			     out_rsts - d->out_rsts_base);
+	promtext_head(
+		o, "rstmon_events_output_dropped_total", "counter",
+		"Event lines dropped because their reader (-e pipe) stalled.");
 	promtext_u64(o, "rstmon_events_output_dropped_total", NULL, NULL,
-		   d->sink_ok ? d->sink.dropped : 0);
-	promtext_head(o, "rstmon_followers_dropped_total", "counter",
-	     "`rstmonctl events` followers disconnected for being too slow.");
+		     d->sink_ok ? d->sink.dropped : 0);
+	promtext_head(
+		o, "rstmon_followers_dropped_total", "counter",
+		"`rstmonctl events` followers disconnected for being too slow.");
 	promtext_u64(o, "rstmon_followers_dropped_total", NULL, NULL,
-		   d->ctl.followers_dropped);
-	promtext_head(o, "rstmon_uptime_seconds", "gauge", "Seconds since rstmond started.");
+		     d->ctl.followers_dropped);
+	promtext_head(o, "rstmon_uptime_seconds", "gauge",
+		      "Seconds since rstmond started.");
 	promtext_u64(o, "rstmon_uptime_seconds", NULL, NULL,
-		   (d->now_ms - d->start_mono_ms) / 1000);
+		     (d->now_ms - d->start_mono_ms) / 1000);
 	promtext_head(o, "rstmon_build_info", "gauge", "rstmond's version.");
 	promtext_sample(o, "rstmon_build_info", "version", RSTMON_VERSION, "1");
 }

@@ -159,7 +159,8 @@ static int helper_serve(struct helper *h)
 		why = privproto_check(&in.r, (size_t)n);
 		if (why != NULL) {
 			/* Only a daemon that lost its mind sends these. */
-			log_warnx("privileged helper: request refused: %s", why);
+			log_warnx("privileged helper: request refused: %s",
+				  why);
 			answer_err(&a, EINVAL);
 			snprintf(a.msg, sizeof(a.msg), "%s", why);
 		} else {
@@ -201,8 +202,8 @@ static void helper_main(int fd, const struct privops_params *p)
 	_exit(code);
 }
 
-int privops_start(struct privops *pv, const struct privops_params *p,
-		  char *err, size_t errlen)
+int privops_start(struct privops *pv, const struct privops_params *p, char *err,
+		  size_t errlen)
 {
 	int sv[2];
 	pid_t pid;
@@ -245,7 +246,8 @@ bool privops_reap(struct privops *pv)
 	if (pv->alive)
 		log_warnx("privileged helper exited (wait status %#x): "
 			  "owners of other users' sockets and the nftables "
-			  "actions are off; counting goes on", status);
+			  "actions are off; counting goes on",
+			  status);
 	pv->alive = false;
 	return true;
 }
@@ -278,13 +280,14 @@ static void helper_lost(struct privops *pv, const char *why)
 	if (pv->alive)
 		log_warnx("privileged helper %s: owners of other users' "
 			  "sockets and the nftables actions are off; "
-			  "counting goes on", why);
+			  "counting goes on",
+			  why);
 	pv->alive = false;
 	if (pv->fd >= 0)
 		close(pv->fd);
 	pv->fd = -1;
 	if (pv->pid > 0)
-		kill(pv->pid, SIGKILL);	/* reaped at SIGCHLD */
+		kill(pv->pid, SIGKILL); /* reaped at SIGCHLD */
 }
 
 /* Send r, wait for the answer into a; -1 + errno (EPIPE: no helper). */
@@ -339,8 +342,8 @@ static void req_init(struct privop_req *r, enum privop op)
 }
 
 int privops_fd_sockets(void *arg, uint32_t pid, uint64_t *cursor,
-		       unsigned int budget, uint64_t *inodes,
-		       unsigned int max, unsigned int *links)
+		       unsigned int budget, uint64_t *inodes, unsigned int max,
+		       unsigned int *links)
 {
 	struct privops *pv = arg;
 	struct privop_req r;
@@ -429,8 +432,8 @@ static int set_elems(struct privops *pv, enum privops_set set,
 	int ret = 0;
 
 	for (i = 0; i < n; i += k) {
-		req_init(&r, timeouts_ms != NULL ? PRIVOP_SET_ADD :
-						   PRIVOP_SET_DEL);
+		req_init(&r,
+			 timeouts_ms != NULL ? PRIVOP_SET_ADD : PRIVOP_SET_DEL);
 		r.set = (uint32_t)set;
 		for (k = 0; k < PRIVOP_KEYS && i + k < n; k++) {
 			memcpy(r.keys[k], keys + (i + k) * klen, klen);

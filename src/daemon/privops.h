@@ -17,17 +17,17 @@
 #include "privproto.h"
 
 struct privops {
-	int fd;			/* our end of the socketpair; -1: none */
-	pid_t pid;		/* the helper; 0 once reaped */
+	int fd;	   /* our end of the socketpair; -1: none */
+	pid_t pid; /* the helper; 0 once reaped */
 	bool alive;
-	int exit_status;	/* wait status, once reaped */
+	int exit_status; /* wait status, once reaped */
 	uint64_t requests;
-	uint64_t failures;	/* requests the helper answered with an error */
+	uint64_t failures; /* requests the helper answered with an error */
 };
 
 struct privops_params {
 	const char *user;	/* the helper's user ("": stay root) */
-	const char *rules_path;	/* what RULES_INSTALL loads ("": none) */
+	const char *rules_path; /* what RULES_INSTALL loads ("": none) */
 };
 
 /*
@@ -37,8 +37,8 @@ struct privops_params {
  * descriptor and serves until its socket closes.  Returns 0, or -1 with a
  * message in err.
  */
-int privops_start(struct privops *pv, const struct privops_params *p,
-		  char *err, size_t errlen);
+int privops_start(struct privops *pv, const struct privops_params *p, char *err,
+		  size_t errlen);
 /* Close our end (the helper exits) and reap it (waiting at most wait_ms,
  * then SIGKILL). */
 void privops_stop(struct privops *pv, unsigned int wait_ms);
@@ -51,8 +51,8 @@ bool privops_reap(struct privops *pv);
  * helper; -1 with EPIPE when the helper is gone (pv->alive false).
  */
 int privops_fd_sockets(void *pv, uint32_t pid, uint64_t *cursor,
-		       unsigned int budget, uint64_t *inodes,
-		       unsigned int max, unsigned int *links);
+		       unsigned int budget, uint64_t *inodes, unsigned int max,
+		       unsigned int *links);
 int privops_netns_of(void *pv, uint32_t tid, uint64_t *dev, uint64_t *ino);
 int privops_counter_read(struct privops *pv, uint64_t *packets);
 int privops_table_handle(struct privops *pv, uint64_t *handle);

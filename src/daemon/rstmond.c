@@ -46,15 +46,15 @@ static void label_put(char *buf, size_t *n, const char *s, size_t max)
 
 /* "redis-server (redis-server.service)", "redis-server", "uid 1000".
  * Labels are bounded (STATS_OWNER_LEN): a long unit is cut. */
-static void owner_label(const struct attribution *at,
-			char buf[STATS_OWNER_LEN])
+static void owner_label(const struct attribution *at, char buf[STATS_OWNER_LEN])
 {
 	const struct proc_owner *o = &at->owner;
 	char num[24];
 	size_t n = 0;
 
 	/* comm, " (", unit, ")", NUL; comm, " (container ", id, ")", NUL */
-	_Static_assert(sizeof(o->comm) - 1 + 2 + 45 + 1 + 1 <= STATS_OWNER_LEN &&
+	_Static_assert(sizeof(o->comm) - 1 + 2 + 45 + 1 + 1 <=
+				       STATS_OWNER_LEN &&
 			       sizeof(o->comm) - 1 + 12 + 32 + 1 + 1 <=
 				       STATS_OWNER_LEN,
 		       "owner label may not fit");
@@ -81,8 +81,7 @@ static void owner_label(const struct attribution *at,
 }
 
 static void detect_feed(struct daemon *d, const struct rst_event *ev,
-			const struct attribution *at,
-			const struct stats_key *k)
+			const struct attribution *at, const struct stats_key *k)
 {
 	struct detect_event e;
 	size_t n;
@@ -143,8 +142,7 @@ static void on_attributed(const struct rst_event *ev,
 		if (at->has_pid)
 			d->owners_pid++;
 	}
-	if (!d->sink_ok && log_verbose() < 2 &&
-	    !control_has_followers(&d->ctl))
+	if (!d->sink_ok && log_verbose() < 2 && !control_has_followers(&d->ctl))
 		return;
 	x.ifname = netif_name(d->netif, ev->oif, d->now_ms);
 	n = events_line(line, ev, &x);
@@ -222,8 +220,8 @@ static void reconcile_now(struct daemon *d)
 	switch (reconcile_tick(&d->rec, &d->cap.seq, ok, counter,
 			       capture_idle(&d->cap))) {
 	case RECONCILE_FOUND:
-		log_info("counter " RSTMON_TABLE_FAMILY " " RSTMON_TABLE " "
-			 RSTMON_COUNTER " found: reconciling losses");
+		log_info("counter " RSTMON_TABLE_FAMILY " " RSTMON_TABLE
+			 " " RSTMON_COUNTER " found: reconciling losses");
 		break;
 	case RECONCILE_GONE:
 		log_warnx("table " RSTMON_TABLE_FAMILY " " RSTMON_TABLE
@@ -235,11 +233,12 @@ static void reconcile_now(struct daemon *d)
 			 "reloaded?): reconciling from here");
 		break;
 	case RECONCILE_FOREIGN:
-		log_warnx("more resets arrived on NFLOG group %llu than table "
-			  RSTMON_TABLE_FAMILY " " RSTMON_TABLE " logged: "
-			  "another rule logs to this group; tail-loss "
-			  "reconciliation is off",
-			  (unsigned long long)d->cfg.group);
+		log_warnx(
+			"more resets arrived on NFLOG group %llu than table " RSTMON_TABLE_FAMILY
+			" " RSTMON_TABLE " logged: "
+			"another rule logs to this group; tail-loss "
+			"reconciliation is off",
+			(unsigned long long)d->cfg.group);
 		break;
 	case RECONCILE_QUIET:
 		break;
@@ -323,16 +322,23 @@ static void keep_restart_only(struct config *nc, const struct config *old)
 		const char *name;
 		size_t off, size;
 	} fixed[] = {
-#define F(n, f) { n, offsetof(struct config, f), sizeof(((struct config *)0)->f) }
-		F("group", group), F("socket", socket_path),
-		F("events", events_path), F("rules", rules_path),
-		F("netns", netns), F("user", user), F("rcvbuf", rcvbuf),
-		F("qthreshold", qthreshold), F("flush-timeout", flush_ms),
+#define F(n, f) \
+	{ n, offsetof(struct config, f), sizeof(((struct config *)0)->f) }
+		F("group", group),
+		F("socket", socket_path),
+		F("events", events_path),
+		F("rules", rules_path),
+		F("netns", netns),
+		F("user", user),
+		F("rcvbuf", rcvbuf),
+		F("qthreshold", qthreshold),
+		F("flush-timeout", flush_ms),
 		F("kernel-trace", kernel_trace),
 		F("metrics-listen", metrics_listen),
 		F("reconcile-interval", reconcile_ms),
 		F("inventory-interval", inventory_ms),
-		F("hook", hook), F("hook-as-root", hook_as_root),
+		F("hook", hook),
+		F("hook-as-root", hook_as_root),
 		F("trace-max-rate", trace_max_rate),
 #undef F
 	};
@@ -344,7 +350,8 @@ static void keep_restart_only(struct config *nc, const struct config *old)
 
 		if (memcmp(n, o, fixed[i].size) != 0) {
 			log_warnx("reload: %s changed: it takes effect at the "
-				  "next restart", fixed[i].name);
+				  "next restart",
+				  fixed[i].name);
 			memcpy(n, o, fixed[i].size);
 		}
 	}
@@ -369,8 +376,7 @@ static void do_reload(struct daemon *d)
 	config_defaults(&nc);
 	nc.io = &configfile_io;
 	if (config_from_args(&nc, d->argc, d->argv, err, sizeof(err)) != 0) {
-		log_warnx("reload: %s; keeping the running configuration",
-			  err);
+		log_warnx("reload: %s; keeping the running configuration", err);
 		notify("READY=1");
 		return;
 	}
@@ -397,8 +403,8 @@ static int enter_netns(const char *name, char *err, size_t errlen)
 		snprintf(path, sizeof(path), "/run/netns/%s", name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(err, errlen, "--netns %.200s: %.300s: %s", name,
-			 path, strerror(errno));
+		snprintf(err, errlen, "--netns %.200s: %.300s: %s", name, path,
+			 strerror(errno));
 		return -1;
 	}
 	if (setns(fd, CLONE_NEWNET) < 0) {
@@ -446,7 +452,8 @@ static int open_capture(struct daemon *d, char *err, size_t errlen)
 			  "namespace: load rules/rstmon.nft (or --rules) "
 			  "unless your firewall logs resets to NFLOG group "
 			  "%llu itself; tail losses are not counted "
-			  "without it", (unsigned long long)d->cfg.group);
+			  "without it",
+			  (unsigned long long)d->cfg.group);
 	return 0;
 }
 
@@ -486,16 +493,15 @@ static int setup_loop(struct daemon *d, char *err, size_t errlen)
 	its.it_interval.tv_sec = (time_t)(tick / 1000);
 	its.it_interval.tv_nsec = (long)(tick % 1000) * 1000000;
 	its.it_value = its.it_interval;
-	d->timerw.fd = timerfd_create(CLOCK_MONOTONIC,
-				      TFD_NONBLOCK | TFD_CLOEXEC);
+	d->timerw.fd =
+		timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	d->timerw.cb = timer_cb;
 	d->timerw.arg = d;
 	if (d->sigw.fd < 0 || d->timerw.fd < 0 ||
 	    timerfd_settime(d->timerw.fd, 0, &its, NULL) < 0 ||
 	    loop_add(&d->loop, &d->sigw, EPOLLIN) < 0 ||
 	    loop_add(&d->loop, &d->timerw, EPOLLIN) < 0) {
-		snprintf(err, errlen, "signalfd/timerfd: %s",
-			 strerror(errno));
+		snprintf(err, errlen, "signalfd/timerfd: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -835,7 +841,8 @@ static int hook_user_check(const struct config *c, char *err, size_t len)
 	if (c->hook[0] == '\0' || c->user[0] != '\0' || c->hook_as_root ||
 	    geteuid() != 0)
 		return 0;
-	snprintf(err, len, "--hook: rstmond runs as root and would run the "
+	snprintf(err, len,
+		 "--hook: rstmond runs as root and would run the "
 		 "hook as root: set a user (-u, user = …) or hook-as-root = "
 		 "yes");
 	return -1;

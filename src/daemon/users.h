@@ -9,7 +9,7 @@
 struct users_slot {
 	uint32_t uid;
 	uint64_t expires_ms;
-	char name[33];		/* "" when the uid has no name */
+	char name[33]; /* "" when the uid has no name */
 	char used;
 };
 

@@ -34,16 +34,17 @@ static void top_items(struct json *j, struct daemon *d, int dim,
 		} else if (dim == DIM_REMOTES) {
 			json_u64(j, "family", it[i].family == AF_INET6 ? 6 : 4);
 			json_str(j, "remote",
-				 addrfmt_str(it[i].family, it[i].remote,
-						 addr));
+				 addrfmt_str(it[i].family, it[i].remote, addr));
 		} else {
 			json_str(j, "owner", it[i].owner);
 		}
 		json_u64(j, "count", it[i].count);
 		json_u64(j, "error", it[i].error);
 		json_fixed(j, "rate", (double)it[i].count / secs, 3);
-		json_fixed(j, "share", total ? 100.0 * (double)it[i].count /
-						       (double)total : 0, 1);
+		json_fixed(j, "share",
+			   total ? 100.0 * (double)it[i].count / (double)total :
+				   0,
+			   1);
 		json_obj_end(j);
 	}
 }
@@ -60,7 +61,8 @@ static void top_causes(struct json *j, struct daemon *d, enum stats_window w,
 	for (shown = 0; shown < n; shown++) {
 		best = -1;
 		for (k = 0; k < CAUSE_MAX; k++)
-			if (!done[k] && c[k] > 0 && (best < 0 || c[k] > c[best]))
+			if (!done[k] && c[k] > 0 &&
+			    (best < 0 || c[k] > c[best]))
 				best = k;
 		if (best < 0)
 			break;
@@ -70,8 +72,9 @@ static void top_causes(struct json *j, struct daemon *d, enum stats_window w,
 		json_u64(j, "count", c[best]);
 		json_u64(j, "error", 0);
 		json_fixed(j, "rate", (double)c[best] / secs, 3);
-		json_fixed(j, "share", total ? 100.0 * (double)c[best] /
-						       (double)total : 0, 1);
+		json_fixed(j, "share",
+			   total ? 100.0 * (double)c[best] / (double)total : 0,
+			   1);
 		json_obj_end(j);
 	}
 }
@@ -138,11 +141,9 @@ void verb_top(struct control_client *cl, int argc, char **argv, void *arg)
 }
 
 /* metrics: the Prometheus text exposition (not JSON). */
-void verb_metrics(struct control_client *cl, int argc, char **argv,
-		  void *arg)
+void verb_metrics(struct control_client *cl, int argc, char **argv, void *arg)
 {
 	(void)argc;
 	(void)argv;
 	metrics_text(control_reply(cl), arg);
 }
-

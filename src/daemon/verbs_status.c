@@ -32,8 +32,8 @@ static void status_reconcile(struct json *j, const struct daemon *d)
 	const struct reconcile *r = &d->rec;
 
 	json_obj_begin(j, "reconcile");
-	json_str(j, "counter", RSTMON_TABLE_FAMILY " " RSTMON_TABLE " "
-		 RSTMON_COUNTER);
+	json_str(j, "counter",
+		 RSTMON_TABLE_FAMILY " " RSTMON_TABLE " " RSTMON_COUNTER);
 	json_bool(j, "available", r->available);
 	json_bool(j, "foreign", r->foreign);
 	if (r->available)
@@ -121,8 +121,7 @@ static void status_helper(struct json *j, const struct daemon *d)
 	json_obj_end(j);
 }
 
-void verb_status(struct control_client *cl, int argc, char **argv,
-		       void *arg)
+void verb_status(struct control_client *cl, int argc, char **argv, void *arg)
 {
 	struct daemon *d = arg;
 	struct json *j = control_reply(cl);
@@ -142,13 +141,15 @@ void verb_status(struct control_client *cl, int argc, char **argv,
 	for (w = 0; w < WIN_MAX; w++)
 		json_fixed(j, stats_window_name((enum stats_window)w),
 			   stats_rate(d->stats, d->now_ms,
-				      (enum stats_window)w), 3);
+				      (enum stats_window)w),
+			   3);
 	json_obj_end(j);
 	json_obj_begin(j, "distinct_remotes");
 	for (w = 0; w < WIN_MAX; w++)
 		json_fixed(j, stats_window_name((enum stats_window)w),
 			   stats_distinct_remotes(d->stats, d->now_ms,
-						  (enum stats_window)w), 0);
+						  (enum stats_window)w),
+			   0);
 	json_obj_end(j);
 	alerts_status(j, d);
 	actions_status(j, &d->act);
@@ -181,8 +182,7 @@ void verb_status(struct control_client *cl, int argc, char **argv,
 	json_raw(j, "\n", 1);
 }
 
-void verb_reload(struct control_client *cl, int argc, char **argv,
-		       void *arg)
+void verb_reload(struct control_client *cl, int argc, char **argv, void *arg)
 {
 	struct daemon *d = arg;
 	struct json *j = control_reply(cl);
@@ -201,8 +201,7 @@ void verb_reload(struct control_client *cl, int argc, char **argv,
 }
 
 /* `events`: stream every reset's JSON line until the client goes. */
-void verb_events(struct control_client *cl, int argc, char **argv,
-		       void *arg)
+void verb_events(struct control_client *cl, int argc, char **argv, void *arg)
 {
 	(void)argc;
 	(void)argv;

@@ -351,7 +351,7 @@ static int drain(struct capture *c, unsigned int budget, uint64_t until_ns)
 				c->truncated++;
 				continue;
 			}
-			if (errno == ESRCH)	/* not from the kernel */
+			if (errno == ESRCH) /* not from the kernel */
 				continue;
 			if (got > 0 && c->on_batch_end)
 				c->on_batch_end(c->arg);
@@ -373,7 +373,8 @@ static int drain(struct capture *c, unsigned int budget, uint64_t until_ns)
 int capture_drain(struct capture *c, unsigned int budget)
 {
 	return drain(c, budget,
-		     clock_mono_ns() + (uint64_t)CAPTURE_DRAIN_MAX_MS * 1000000u);
+		     clock_mono_ns() +
+			     (uint64_t)CAPTURE_DRAIN_MAX_MS * 1000000u);
 }
 
 uint64_t capture_skim(struct capture *c, const void *buf, size_t len)
@@ -381,7 +382,7 @@ uint64_t capture_skim(struct capture *c, const void *buf, size_t len)
 	const size_t hdr = MNL_NLMSG_HDRLEN + sizeof(struct nfgenmsg);
 	const struct nlmsghdr *nlh = buf;
 	uint64_t before = c->seq.lost;
-	int left = (int)len;	/* one datagram: far below INT_MAX */
+	int left = (int)len; /* one datagram: far below INT_MAX */
 
 	c->datagrams++;
 	if (!nl_datagram_ok(buf, len)) {
@@ -394,8 +395,7 @@ uint64_t capture_skim(struct capture *c, const void *buf, size_t len)
 
 		if (NFNL_SUBSYS_ID(nlh->nlmsg_type) != NFNL_SUBSYS_ULOG ||
 		    NFNL_MSG_TYPE(nlh->nlmsg_type) != NFULNL_MSG_PACKET ||
-		    nlh->nlmsg_len < hdr ||
-		    packet_nflog_attrs(nlh, attr) < 0 ||
+		    nlh->nlmsg_len < hdr || packet_nflog_attrs(nlh, attr) < 0 ||
 		    attr[NFULA_SEQ] == NULL)
 			continue;
 		/* As seqtrack reads numbers: behind `next` was counted. */
@@ -423,7 +423,7 @@ int capture_drain_final(struct capture *c, unsigned int max_ms)
 		got += n;
 	} while (n > 0 && clock_mono_ns() < end);
 	if (n == 0)
-		return got;	/* empty: nothing left behind */
+		return got; /* empty: nothing left behind */
 	while (clock_mono_ns() < skim_end) {
 		r = mnl_socket_recvfrom(c->nl, c->buf, c->buflen);
 		if (r >= 0) {
@@ -431,11 +431,11 @@ int capture_drain_final(struct capture *c, unsigned int max_ms)
 			continue;
 		}
 		if (errno == ENOBUFS)
-			c->enobufs++;	/* the next number shows the gap */
+			c->enobufs++; /* the next number shows the gap */
 		else if (errno == ENOSPC)
 			c->truncated++;
 		else if (errno != EINTR && errno != ESRCH)
-			break;		/* EAGAIN: all skimmed */
+			break; /* EAGAIN: all skimmed */
 	}
 	return got;
 }

@@ -14,10 +14,10 @@ struct mnl_socket;
 
 struct capture_params {
 	uint16_t group;
-	int rcvbuf;		/* bytes, SO_RCVBUFFORCE */
-	uint32_t qthreshold;	/* messages per datagram */
-	uint32_t flush_cs;	/* kernel flush timeout, 1/100 s */
-	uint32_t nlbufsiz;	/* kernel batch buffer, bytes */
+	int rcvbuf;	     /* bytes, SO_RCVBUFFORCE */
+	uint32_t qthreshold; /* messages per datagram */
+	uint32_t flush_cs;   /* kernel flush timeout, 1/100 s */
+	uint32_t nlbufsiz;   /* kernel batch buffer, bytes */
 };
 
 /* The resets of one datagram, together (they arrived at once). */
@@ -37,21 +37,21 @@ struct capture {
 	capture_event_fn on_event;
 	capture_batch_fn on_batch_end;
 	void *arg;
-	struct rst_event *batch;	/* CAPTURE_MAX_BATCH events */
+	struct rst_event *batch; /* CAPTURE_MAX_BATCH events */
 	unsigned int nbatch;
 
 	struct seqtrack seq;
-	uint64_t events;	/* parsed resets handed on */
-	uint64_t skipped[PACKET_E_MAX];	/* by reason; [PACKET_OK] unused */
-	uint64_t no_seq;	/* messages without NFULA_SEQ */
+	uint64_t events;		/* parsed resets handed on */
+	uint64_t skipped[PACKET_E_MAX]; /* by reason; [PACKET_OK] unused */
+	uint64_t no_seq;		/* messages without NFULA_SEQ */
 	uint64_t datagrams;
 	uint64_t enobufs;	/* overflow episodes reported by recv */
 	uint64_t truncated;	/* datagrams larger than our buffer */
 	uint64_t other_msgs;	/* netlink messages that are not packets */
-	uint64_t bad_datagrams;	/* refused whole: see nlcheck.h */
+	uint64_t bad_datagrams; /* refused whole: see nlcheck.h */
 	char *held;		/* datagrams read while binding, unparsed */
 	size_t held_len;
-	uint64_t left;		/* left unread at exit, declared lost */
+	uint64_t left; /* left unread at exit, declared lost */
 };
 
 /* No capture_drain() call reads for longer than this, whatever budget. */

@@ -97,8 +97,7 @@ int kcounters_out_rsts(struct kcounters *k, uint64_t *delta)
 	return 0;
 }
 
-int kcounters_credit(struct kcounters *k, struct credits *cr,
-		     uint64_t now_ms)
+int kcounters_credit(struct kcounters *k, struct credits *cr, uint64_t now_ms)
 {
 	uint64_t v[CR_MAX];
 	int i;

@@ -13,8 +13,8 @@ struct kcounters {
 	int netstat_fd;
 	bool primed_out;
 	bool primed_ext;
-	uint64_t out_rsts;		/* last Tcp: OutRsts */
-	uint64_t ext[CR_MAX];		/* last TcpExt values */
+	uint64_t out_rsts;    /* last Tcp: OutRsts */
+	uint64_t ext[CR_MAX]; /* last TcpExt values */
 	uint64_t reads;
 	char buf[16384];
 };
@@ -30,7 +30,6 @@ int kcounters_out_rsts_now(struct kcounters *k, uint64_t *v);
 int kcounters_out_rsts(struct kcounters *k, uint64_t *delta);
 
 /* TcpExt increases since the last call, added to cr as credits. */
-int kcounters_credit(struct kcounters *k, struct credits *cr,
-		     uint64_t now_ms);
+int kcounters_credit(struct kcounters *k, struct credits *cr, uint64_t now_ms);
 
 #endif

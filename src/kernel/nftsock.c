@@ -42,10 +42,10 @@ int nftsock_open(struct nftsock *s)
 		int sz = NFT_SNDBUF;
 		struct timeval tv = { 2, 0 };
 
-		setsockopt(mnl_socket_get_fd(s->nl), SOL_SOCKET,
-			   SO_SNDBUFFORCE, &sz, sizeof(sz));
-		setsockopt(mnl_socket_get_fd(s->nl), SOL_SOCKET,
-			   SO_RCVBUFFORCE, &sz, sizeof(sz));
+		setsockopt(mnl_socket_get_fd(s->nl), SOL_SOCKET, SO_SNDBUFFORCE,
+			   &sz, sizeof(sz));
+		setsockopt(mnl_socket_get_fd(s->nl), SOL_SOCKET, SO_RCVBUFFORCE,
+			   &sz, sizeof(sz));
 		/* The kernel answers a request at once; never hang. */
 		setsockopt(mnl_socket_get_fd(s->nl), SOL_SOCKET, SO_RCVTIMEO,
 			   &tv, sizeof(tv));
@@ -77,15 +77,14 @@ static int counter_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /* Send one request and run cb over the answer until the ack. */
-static int nftsock_request(struct nftsock *s, struct nlmsghdr *nlh,
-			   mnl_cb_t cb, void *data)
+static int nftsock_request(struct nftsock *s, struct nlmsghdr *nlh, mnl_cb_t cb,
+			   void *data)
 {
 	return nlreq_run(s->nl, nlh, s->buf, NFTSOCK_BUFLEN, cb, data, NULL);
 }
 
-int nftsock_counter_read(struct nftsock *s, uint32_t family,
-			 const char *table, const char *name,
-			 uint64_t *packets)
+int nftsock_counter_read(struct nftsock *s, uint32_t family, const char *table,
+			 const char *name, uint64_t *packets)
 {
 	struct nftnl_obj *obj;
 	struct nlmsghdr *nlh;
@@ -179,8 +178,8 @@ static int table_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int nftsock_table_handle(struct nftsock *s, uint32_t family,
-			 const char *table, uint64_t *handle)
+int nftsock_table_handle(struct nftsock *s, uint32_t family, const char *table,
+			 uint64_t *handle)
 {
 	struct set_answer a = { 0, 0 };
 	struct nftnl_table *t;
@@ -210,7 +209,7 @@ static int batch_answers(struct nftsock *s, unsigned int expect)
 
 	while (got < expect) {
 		const struct nlmsghdr *nlh;
-		int len;	/* libmnl's walk counts down an int */
+		int len; /* libmnl's walk counts down an int */
 
 		n = mnl_socket_recvfrom(s->nl, buf, NFTSOCK_BUFLEN);
 		if (n < 0) {
@@ -286,19 +285,19 @@ static int set_elems(struct nftsock *s, uint32_t family, const char *table,
 					   keys + (size_t)i * keylen,
 					   (uint32_t)keylen);
 			if (timeouts_ms != NULL)
-				nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_TIMEOUT,
+				nftnl_set_elem_set_u64(e,
+						       NFTNL_SET_ELEM_TIMEOUT,
 						       timeouts_ms[i]);
 			nftnl_set_elem_add(ns, e);
 		}
-		nlh = nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(b),
-					    timeouts_ms != NULL ?
-						    NFT_MSG_NEWSETELEM :
-						    NFT_MSG_DELSETELEM,
-					    (uint16_t)family,
-					    timeouts_ms != NULL ?
-						    NLM_F_CREATE | NLM_F_ACK :
-						    NLM_F_ACK,
-					    s->seq++);
+		nlh = nftnl_nlmsg_build_hdr(
+			mnl_nlmsg_batch_current(b),
+			timeouts_ms != NULL ? NFT_MSG_NEWSETELEM :
+					      NFT_MSG_DELSETELEM,
+			(uint16_t)family,
+			timeouts_ms != NULL ? NLM_F_CREATE | NLM_F_ACK :
+					      NLM_F_ACK,
+			s->seq++);
 		nftnl_set_elems_nlmsg_build_payload(nlh, ns);
 		nftnl_set_free(ns);
 		msgs++;

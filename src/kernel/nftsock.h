@@ -22,9 +22,8 @@ void nftsock_close(struct nftsock *s);
  * `family table`.  Returns 0, or -1 with errno: ENOENT when the table or
  * the counter does not exist, EPERM without CAP_NET_ADMIN.
  */
-int nftsock_counter_read(struct nftsock *s, uint32_t family,
-			 const char *table, const char *name,
-			 uint64_t *packets);
+int nftsock_counter_read(struct nftsock *s, uint32_t family, const char *table,
+			 const char *name, uint64_t *packets);
 
 /*
  * Does the table exist, and with which handle?  Handles of tables are
@@ -32,8 +31,8 @@ int nftsock_counter_read(struct nftsock *s, uint32_t family,
  * of a file that deletes and creates it) has a new one.  1 yes, 0 no,
  * -1 with errno on another error.
  */
-int nftsock_table_handle(struct nftsock *s, uint32_t family,
-			 const char *table, uint64_t *handle);
+int nftsock_table_handle(struct nftsock *s, uint32_t family, const char *table,
+			 uint64_t *handle);
 
 /*
  * Does set `set` exist in table `family table`, and with which handle

@@ -24,7 +24,7 @@ static inline bool nl_datagram_ok(const void *buf, size_t len)
 	uint32_t n;
 
 	while (len - pos >= MNL_NLMSG_HDRLEN) {
-		memcpy(&n, p + pos, sizeof(n));	/* nlmsg_len */
+		memcpy(&n, p + pos, sizeof(n)); /* nlmsg_len */
 		if (n > INT32_MAX)
 			return false;
 		/* Where mnl_cb_run() stops: the rest is not walked. */

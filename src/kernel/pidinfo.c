@@ -23,8 +23,8 @@ static bool status_euid(const char *text, uint32_t *uid)
 	return true;
 }
 
-static bool pidinfo_read(struct pidinfo *p, struct procscan *ps,
-			 uint32_t pid, struct proc_owner *o)
+static bool pidinfo_read(struct pidinfo *p, struct procscan *ps, uint32_t pid,
+			 struct proc_owner *o)
 {
 	char path[PATH_MAX], buf[4096];
 	long n;
@@ -38,8 +38,7 @@ static bool pidinfo_read(struct pidinfo *p, struct procscan *ps,
 		return false;
 	buf[strcspn(buf, "\n")] = '\0';
 	snprintf(o->comm, sizeof(o->comm), "%.15s", buf);
-	snprintf(path, sizeof(path), "%s/%u/status", procscan_root(ps),
-		 pid);
+	snprintf(path, sizeof(path), "%s/%u/status", procscan_root(ps), pid);
 	if (procfile_read(path, buf, sizeof(buf)) <= 0 ||
 	    !status_euid(buf, &o->uid))
 		return false;

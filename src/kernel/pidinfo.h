@@ -12,9 +12,9 @@
 
 struct pidinfo_slot {
 	uint32_t pid;
-	bool ok;		/* the process existed when read */
+	bool ok; /* the process existed when read */
 	uint64_t expires_ms;
-	struct proc_owner o;	/* o.uid: effective uid */
+	struct proc_owner o; /* o.uid: effective uid */
 };
 
 struct pidinfo {

@@ -33,16 +33,19 @@ static int reduce(char *err, size_t errlen)
 	capng_clear(CAPNG_SELECT_ALL);
 	for (i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
 		if (have[i])
-			capng_update(CAPNG_ADD, CAPNG_EFFECTIVE |
-				     CAPNG_PERMITTED, kept[i]);
+			capng_update(CAPNG_ADD,
+				     CAPNG_EFFECTIVE | CAPNG_PERMITTED,
+				     kept[i]);
 	/* Changing the bounding set needs CAP_SETPCAP, which we may not
 	 * have: caps and ambient only. */
 	ret = capng_apply(CAPNG_SELECT_CAPS);
 	if (ret == 0)
 		ret = capng_apply(CAPNG_SELECT_AMBIENT);
 	if (ret < 0) {
-		snprintf(err, errlen, "cannot drop capabilities (libcap-ng "
-			 "error %d)", ret);
+		snprintf(err, errlen,
+			 "cannot drop capabilities (libcap-ng "
+			 "error %d)",
+			 ret);
 		return -1;
 	}
 	return 0;
@@ -56,9 +59,10 @@ int privdrop(const char *user, char *err, size_t errlen)
 
 	if (geteuid() != 0) {
 		if (user != NULL && *user != '\0') {
-			snprintf(err, errlen, "user %s: only root can switch "
-				 "users (rstmond runs as uid %u)", user,
-				 (unsigned int)geteuid());
+			snprintf(err, errlen,
+				 "user %s: only root can switch "
+				 "users (rstmond runs as uid %u)",
+				 user, (unsigned int)geteuid());
 			return -1;
 		}
 		ret = reduce(err, errlen);
@@ -73,19 +77,21 @@ int privdrop(const char *user, char *err, size_t errlen)
 		}
 		capng_clear(CAPNG_SELECT_ALL);
 		for (i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
-			capng_update(CAPNG_ADD, CAPNG_EFFECTIVE |
-				     CAPNG_PERMITTED | CAPNG_BOUNDING_SET,
+			capng_update(CAPNG_ADD,
+				     CAPNG_EFFECTIVE | CAPNG_PERMITTED |
+					     CAPNG_BOUNDING_SET,
 				     kept[i]);
 		if (pw != NULL)
-			ret = capng_change_id((int)pw->pw_uid,
-					      (int)pw->pw_gid,
+			ret = capng_change_id((int)pw->pw_uid, (int)pw->pw_gid,
 					      CAPNG_DROP_SUPP_GRP |
 						      CAPNG_CLEAR_BOUNDING);
 		else
 			ret = capng_apply(CAPNG_SELECT_ALL);
 		if (ret < 0) {
-			snprintf(err, errlen, "cannot drop privileges "
-				 "(libcap-ng error %d)", ret);
+			snprintf(err, errlen,
+				 "cannot drop privileges "
+				 "(libcap-ng error %d)",
+				 ret);
 			return -1;
 		}
 	}
@@ -108,9 +114,10 @@ int privdrop_all(const char *user, char *err, size_t errlen)
 
 	if (user != NULL && *user != '\0') {
 		if (geteuid() != 0) {
-			snprintf(err, errlen, "user %s: only root can switch "
-				 "users (rstmond runs as uid %u)", user,
-				 (unsigned int)geteuid());
+			snprintf(err, errlen,
+				 "user %s: only root can switch "
+				 "users (rstmond runs as uid %u)",
+				 user, (unsigned int)geteuid());
 			return -1;
 		}
 		pw = getpwnam(user);
@@ -126,12 +133,15 @@ int privdrop_all(const char *user, char *err, size_t errlen)
 					      CAPNG_CLEAR_BOUNDING);
 	else if (geteuid() == 0)
 		ret = capng_apply(CAPNG_SELECT_ALL);
-	else	/* no CAP_SETPCAP: the bounding set stays as it is */
-		ret = capng_apply(CAPNG_SELECT_CAPS) < 0 ? -1 :
-		      capng_apply(CAPNG_SELECT_AMBIENT);
+	else /* no CAP_SETPCAP: the bounding set stays as it is */
+		ret = capng_apply(CAPNG_SELECT_CAPS) < 0 ?
+			      -1 :
+			      capng_apply(CAPNG_SELECT_AMBIENT);
 	if (ret < 0) {
-		snprintf(err, errlen, "cannot drop privileges (libcap-ng "
-			 "error %d)", ret);
+		snprintf(err, errlen,
+			 "cannot drop privileges (libcap-ng "
+			 "error %d)",
+			 ret);
 		return -1;
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {

@@ -54,7 +54,7 @@ int procfd_sockets(const char *root, uint32_t pid, uint64_t *cursor,
 		if (len < 0)
 			goto fail;
 		if (len == 0) {
-			*cursor = 0;	/* the whole directory was read */
+			*cursor = 0; /* the whole directory was read */
 			break;
 		}
 		for (pos = 0; pos < len; pos += de->d_reclen) {

@@ -27,8 +27,8 @@ bool procfd_parse_socket(const char *s, size_t n, uint64_t *inode);
  */
 struct procfd_ops {
 	int (*sockets)(void *arg, uint32_t pid, uint64_t *cursor,
-		       unsigned int budget, uint64_t *inodes,
-		       unsigned int max, unsigned int *links);
+		       unsigned int budget, uint64_t *inodes, unsigned int max,
+		       unsigned int *links);
 	void *arg;
 };
 

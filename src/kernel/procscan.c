@@ -30,14 +30,14 @@ struct ps_entry {
 	uint64_t inode;
 	uint64_t seen_ms;
 	struct ps_proc *proc;
-	uint32_t walk;		/* the walk that last saw it */
-	uint32_t hnext;		/* hash chain, or free list */
-	uint32_t older, newer;	/* seen order */
+	uint32_t walk;	       /* the walk that last saw it */
+	uint32_t hnext;	       /* hash chain, or free list */
+	uint32_t older, newer; /* seen order */
 };
 
 struct ps_wish {
 	uint64_t inode;
-	bool late;		/* made mid-walk: needs a walk of its own */
+	bool late; /* made mid-walk: needs a walk of its own */
 };
 
 /*
@@ -57,7 +57,7 @@ struct procscan {
 	uint32_t *bucket;
 	struct ps_entry *e;
 	uint32_t free;
-	uint32_t fresh;		/* entries from here on never used yet */
+	uint32_t fresh; /* entries from here on never used yet */
 	uint32_t oldest, newest;
 	uint32_t count;
 
@@ -68,11 +68,11 @@ struct procscan {
 	struct procfd_ops fds;
 
 	/* The walk in progress, kept between steps. */
-	struct ps_dir procdir;	/* fd -1: no walk */
-	bool in_pid;		/* between processes when false */
-	uint64_t fd_cursor;	/* where pid's fd directory goes on */
+	struct ps_dir procdir; /* fd -1: no walk */
+	bool in_pid;	       /* between processes when false */
+	uint64_t fd_cursor;    /* where pid's fd directory goes on */
 	uint32_t pid;
-	struct ps_proc *cur;	/* pid in this walk; NULL until a socket */
+	struct ps_proc *cur; /* pid in this walk; NULL until a socket */
 	bool pid_gone;
 	uint32_t walk;
 	uint64_t now;
@@ -164,8 +164,7 @@ static int local_sockets(void *arg, uint32_t pid, uint64_t *cursor,
 {
 	const struct procscan *p = arg;
 
-	return procfd_sockets(p->root, pid, cursor, budget, inodes, max,
-			      links);
+	return procfd_sockets(p->root, pid, cursor, budget, inodes, max, links);
 }
 
 struct procscan *procscan_new(const char *proc_root, unsigned int capacity)
@@ -234,8 +233,7 @@ void procscan_free(struct procscan *p)
 	free(p);
 }
 
-bool procscan_lookup(struct procscan *p, uint64_t inode,
-		     struct proc_owner *out)
+bool procscan_lookup(struct procscan *p, uint64_t inode, struct proc_owner *out)
 {
 	uint32_t i = ps_find(p, inode);
 
@@ -453,7 +451,7 @@ static struct ps_proc *current_proc(struct procscan *p, struct ps_proc *prev)
 		p->cur->o = o;
 		p->cur->refs = 0;
 	}
-	p->cur->refs++;		/* the walk's own reference */
+	p->cur->refs++; /* the walk's own reference */
 	return p->cur;
 }
 
@@ -624,7 +622,7 @@ unsigned int procscan_step(struct procscan *p, uint64_t now_ms,
 		if (p->fd_cursor == 0)
 			leave_pid(p);
 		else if (done == 0 && n == 0)
-			break;	/* no progress: the budget is spent */
+			break; /* no progress: the budget is spent */
 	}
 	return links;
 }

@@ -9,7 +9,6 @@
 #include "owner.h"
 #include "procfd.h"
 
-
 struct procscan;
 
 /*
@@ -59,7 +58,7 @@ void procscan_fill_cgroup(struct procscan *p, struct proc_owner *o);
 struct procscan_stats {
 	uint64_t readlinks;
 	uint64_t walks;
-	uint64_t cached;	/* entries now */
+	uint64_t cached; /* entries now */
 	uint64_t evicted;
 	uint64_t wishes_dropped;
 };

@@ -45,7 +45,7 @@ static int list_one(struct mnl_socket *nl, char *buf, uint16_t type,
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = type;	/* a socket of its own: any number will do */
+	nlh->nlmsg_seq = type; /* a socket of its own: any number will do */
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->rtgen_family = AF_UNSPEC;
 	return nlreq_run(nl, nlh, buf, RTNL_BUFLEN, apply_cb, a, NULL);

@@ -8,11 +8,11 @@
 #include "netif.h"
 
 struct rtnl {
-	struct mnl_socket *nl;	/* bound to the notification groups */
+	struct mnl_socket *nl; /* bound to the notification groups */
 	char *buf;
 	uint64_t notifications;
-	uint64_t overflows;	/* ENOBUFS: notifications lost */
-	uint64_t listings;	/* full listings made */
+	uint64_t overflows; /* ENOBUFS: notifications lost */
+	uint64_t listings;  /* full listings made */
 };
 
 /*

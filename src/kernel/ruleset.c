@@ -49,6 +49,7 @@ int ruleset_install(const char *path, char *err, size_t errlen)
 
 int ruleset_remove(char *err, size_t errlen)
 {
-	return ruleset_run(NULL, "delete table " RSTMON_TABLE_FAMILY
-			   " " RSTMON_TABLE, err, errlen);
+	return ruleset_run(NULL,
+			   "delete table " RSTMON_TABLE_FAMILY " " RSTMON_TABLE,
+			   err, errlen);
 }

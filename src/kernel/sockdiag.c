@@ -99,7 +99,7 @@ static int parse_msg(const struct nlmsghdr *nlh, struct sockinfo *si)
 struct dump_ctx {
 	void (*cb)(const struct sockinfo *si, void *arg);
 	void *arg;
-	struct sockinfo *one;	/* lookup: the single answer */
+	struct sockinfo *one; /* lookup: the single answer */
 	int count;
 };
 
@@ -150,9 +150,8 @@ static struct nlmsghdr *put_request(struct sockdiag *sd, uint8_t family,
 	return nlh;
 }
 
-int sockdiag_lookup(struct sockdiag *sd, uint8_t family,
-		    const uint8_t *local, uint16_t lport,
-		    const uint8_t *remote, uint16_t rport,
+int sockdiag_lookup(struct sockdiag *sd, uint8_t family, const uint8_t *local,
+		    uint16_t lport, const uint8_t *remote, uint16_t rport,
 		    struct sockinfo *out)
 {
 	struct inet_diag_req_v2 *req;

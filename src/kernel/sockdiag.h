@@ -9,7 +9,6 @@
 
 struct mnl_socket;
 
-
 struct sockdiag {
 	struct mnl_socket *nl;
 	uint32_t portid;
@@ -17,7 +16,7 @@ struct sockdiag {
 	char *buf;
 	uint64_t lookups;
 	uint64_t dumps;
-	uint64_t dumped;	/* sockets seen by dumps */
+	uint64_t dumped; /* sockets seen by dumps */
 	uint64_t errors;
 };
 
@@ -31,9 +30,8 @@ void sockdiag_close(struct sockdiag *sd);
  * LISTENER of local:lport if there is one (check out->state).  Returns 0,
  * or -1 with errno (ENOENT: nothing).
  */
-int sockdiag_lookup(struct sockdiag *sd, uint8_t family,
-		    const uint8_t *local, uint16_t lport,
-		    const uint8_t *remote, uint16_t rport,
+int sockdiag_lookup(struct sockdiag *sd, uint8_t family, const uint8_t *local,
+		    uint16_t lport, const uint8_t *remote, uint16_t rport,
 		    struct sockinfo *out);
 
 /*

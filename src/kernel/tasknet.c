@@ -43,7 +43,7 @@ enum tasknet_verdict tasknet_check(struct tasknet *t, const char *proc,
 	} else {
 		snprintf(path, sizeof(path), "%s/%u/ns/net", proc, tid);
 		if (stat(path, &st) < 0)
-			return TASKNET_UNKNOWN;	/* not cached: maybe a new tid */
+			return TASKNET_UNKNOWN; /* not cached: maybe a new tid */
 		dev = (uint64_t)st.st_dev;
 		ino = (uint64_t)st.st_ino;
 	}

@@ -15,14 +15,14 @@
 #define TASKNET_TTL_MS 1000
 
 enum tasknet_verdict {
-	TASKNET_UNKNOWN = -1,	/* task gone, or /proc unreadable */
+	TASKNET_UNKNOWN = -1, /* task gone, or /proc unreadable */
 	TASKNET_FOREIGN = 0,
 	TASKNET_OURS = 1,
 };
 
 struct tasknet {
-	bool ok;		/* our own namespace is known */
-	uint64_t dev, ino;	/* of /proc/self/ns/net */
+	bool ok;	   /* our own namespace is known */
+	uint64_t dev, ino; /* of /proc/self/ns/net */
 	/* Who reads another task's namespace (it needs ptrace access):
 	 * NULL for stat() of proc/TID/ns/net here, else the helper.
 	 * 0, or -1 + errno. */

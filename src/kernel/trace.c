@@ -124,8 +124,8 @@ static int trace_read_format(char *buf, size_t cap, char *err, size_t errlen)
 		if (errno != ENOENT)
 			return trace_fail(err, errlen, errno, "%s: %s",
 					  "tracefs", strerror(errno));
-		if (mounted || mount("nodev", trace_roots[0], "tracefs", 0,
-				     NULL) < 0)
+		if (mounted ||
+		    mount("nodev", trace_roots[0], "tracefs", 0, NULL) < 0)
 			break;
 	}
 	if (!mounted)
@@ -135,7 +135,6 @@ static int trace_read_format(char *buf, size_t cap, char *err, size_t errlen)
 	return trace_fail(err, errlen, ENOENT,
 			  "the kernel has no tcp:tcp_send_reset tracepoint");
 }
-
 
 /* Online CPU ids ("0-3,8-11"); the count, or -1 + errno. */
 static int cpus_online(int **out)
@@ -187,8 +186,7 @@ bad:
 	return -1;
 }
 
-static int perf_open(uint32_t id, int cpu, size_t wakeup_bytes,
-		     bool namespaces)
+static int perf_open(uint32_t id, int cpu, size_t wakeup_bytes, bool namespaces)
 {
 	struct perf_event_attr a;
 
@@ -250,8 +248,8 @@ static int trace_open_cpus(struct trace *t, const int *cpus, size_t pages,
 
 	t->ring_len = pages * t->page;
 	for (i = 0; i < t->ncpus; i++) {
-		t->cpu_fds[i] = perf_open(t->lay.type_id, cpus[i], t->ring_len / 4,
-					  t->has_netns);
+		t->cpu_fds[i] = perf_open(t->lay.type_id, cpus[i],
+					  t->ring_len / 4, t->has_netns);
 		/* Namespace records need CAP_PERFMON or CAP_SYS_ADMIN (or
 		 * a kernel that has them): without, /proc answers alone. */
 		if (t->cpu_fds[i] < 0 && t->has_netns && i == 0 &&
@@ -267,7 +265,8 @@ static int trace_open_cpus(struct trace *t, const int *cpus, size_t pages,
 					  "perf_event_open on CPU %d: %s%s",
 					  cpus[i], strerror(e),
 					  e == EACCES || e == EPERM ?
-					  " (needs CAP_PERFMON)" : "");
+						  " (needs CAP_PERFMON)" :
+						  "");
 		}
 		m = mmap(NULL, t->page + t->ring_len, PROT_READ | PROT_WRITE,
 			 MAP_SHARED, t->cpu_fds[i], 0);
@@ -433,8 +432,8 @@ static int trace_sample(struct trace *t, const uint8_t *p, size_t len,
 }
 
 /* len bytes at ring position pos, across the end of the ring if need be. */
-static void ring_copy(const uint8_t *data, size_t size, uint64_t pos,
-		      void *dst, size_t len)
+static void ring_copy(const uint8_t *data, size_t size, uint64_t pos, void *dst,
+		      size_t len)
 {
 	size_t off = (size_t)(pos & (size - 1)), first = size - off;
 
@@ -478,7 +477,7 @@ static void trace_note_comm(struct trace *t, const uint8_t *rec, size_t len)
 	/* The trailer (sample_id_all): u32 pid, u32 tid, u64 time. */
 	memcpy(&time, rec + len - 8, 8);
 	if (c->pid == pid && time < c->time)
-		return;		/* an older name, from another CPU's ring */
+		return; /* an older name, from another CPU's ring */
 	n = strnlen((const char *)rec + 16, len - 16 - 16);
 	if (n >= sizeof(c->comm))
 		n = sizeof(c->comm) - 1;
@@ -520,7 +519,7 @@ static void trace_note_namespaces(struct trace *t, const uint8_t *rec,
 	memcpy(&time, rec + len - 8, 8);
 	n = &t->netns[tid % (sizeof(t->netns) / sizeof(t->netns[0]))];
 	if (n->tid == tid && time < n->time)
-		return;		/* an older one, from another CPU's ring */
+		return; /* an older one, from another CPU's ring */
 	n->tid = tid;
 	n->time = time;
 	memcpy(&n->ino, rec + 16 + 8 + NET_NS_INDEX * 16 + 8, 8);
@@ -546,10 +545,10 @@ static void trace_note_fork(struct trace *t, const uint8_t *rec, size_t len)
 	c = comm_slot(t, pid);
 	memcpy(&time, rec + 24, 8);
 	if (c->pid == pid && time < c->time)
-		return;		/* its exec was seen already (another ring) */
+		return; /* its exec was seen already (another ring) */
 	if (parent == NULL) {
 		if (c->pid == pid)
-			c->pid = 0;	/* a stale name of a reused pid */
+			c->pid = 0; /* a stale name of a reused pid */
 		return;
 	}
 	c->pid = pid;
@@ -558,8 +557,7 @@ static void trace_note_fork(struct trace *t, const uint8_t *rec, size_t len)
 }
 
 static int trace_drain_ring(struct trace *t, void *base,
-			    void (*cb)(const struct trace_record *r,
-				       void *arg),
+			    void (*cb)(const struct trace_record *r, void *arg),
 			    void *arg)
 {
 	struct perf_event_mmap_page *meta = base;
@@ -610,8 +608,7 @@ static int trace_drain_ring(struct trace *t, void *base,
 			t->records++;
 			n++;
 			cb(&r, arg);
-		}
-		else if (h.type == PERF_RECORD_COMM)
+		} else if (h.type == PERF_RECORD_COMM)
 			trace_note_comm(t, (const uint8_t *)buf, len);
 		else if (h.type == PERF_RECORD_FORK)
 			trace_note_fork(t, (const uint8_t *)buf, len);
@@ -625,8 +622,7 @@ static int trace_drain_ring(struct trace *t, void *base,
 }
 
 int trace_drain(struct trace *t,
-		void (*cb)(const struct trace_record *r, void *arg),
-		void *arg)
+		void (*cb)(const struct trace_record *r, void *arg), void *arg)
 {
 	int i, n = 0;
 

@@ -12,19 +12,19 @@
 /* What the tracepoint gives: see trace_open(). */
 enum trace_mode {
 	TRACE_MODE_OFF = 0,
-	TRACE_MODE_ACTOR_ONLY,	/* 4.15–6.9: actor and tuple, full sockets */
-	TRACE_MODE_REASON,	/* 6.10+: every reset, with the kernel's reason */
+	TRACE_MODE_ACTOR_ONLY, /* 4.15–6.9: actor and tuple, full sockets */
+	TRACE_MODE_REASON, /* 6.10+: every reset, with the kernel's reason */
 };
 
 /* Implementation state; callers only pass it around. */
 struct trace {
-	int fd;			/* the one fd to poll: epoll over the CPUs */
+	int fd; /* the one fd to poll: epoll over the CPUs */
 	int *cpu_fds;
 	int ncpus;
-	void *ring;		/* mmap'd ring buffer of the first CPU */
-	size_t ring_len;	/* data area bytes per CPU (power of two) */
+	void *ring;	 /* mmap'd ring buffer of the first CPU */
+	size_t ring_len; /* data area bytes per CPU (power of two) */
 	size_t page;
-	struct trace_layout lay;	/* from the format file */
+	struct trace_layout lay; /* from the format file */
 	enum trace_mode mode;
 	/* Asked to ignore the reason on a kernel that has it: also drop the
 	 * records a kernel without it never makes (not a full socket's), so
@@ -32,27 +32,27 @@ struct trace {
 	bool as_before_reason;
 	bool enabled;
 	uint64_t records;
-	uint64_t lost;		/* PERF_RECORD_LOST totals */
+	uint64_t lost; /* PERF_RECORD_LOST totals */
 	uint64_t malformed;
 	/* Process names from the kernel's own COMM/FORK records, so that an
 	 * actor that exited before we read /proc still has a name. */
 	struct trace_comm {
 		uint32_t pid;
 		char comm[16];
-		uint64_t time;	/* of the record: rings are read in turn */
+		uint64_t time; /* of the record: rings are read in turn */
 	} comms[1024];
 	/* Network namespaces of tasks from PERF_RECORD_NAMESPACES (on fork,
 	 * setns, unshare), to tell our resets from those of other
 	 * namespaces even when the task is gone.  By tid. */
 	struct trace_netns {
 		uint32_t tid;
-		uint64_t ino;	/* of the task's net namespace */
+		uint64_t ino; /* of the task's net namespace */
 		uint64_t time;
 	} netns[1024];
-	bool has_netns;		/* the kernel gives those records */
-	uint64_t not_full;	/* dropped by as_before_reason */
+	bool has_netns;	   /* the kernel gives those records */
+	uint64_t not_full; /* dropped by as_before_reason */
 	/* private */
-	void **rings;		/* one per CPU; ring == rings[0] */
+	void **rings; /* one per CPU; ring == rings[0] */
 };
 
 /*
@@ -99,7 +99,6 @@ int trace_enable(struct trace *t, bool on);
  * merged by time.
  */
 int trace_drain(struct trace *t,
-		void (*cb)(const struct trace_record *r, void *arg),
-		void *arg);
+		void (*cb)(const struct trace_record *r, void *arg), void *arg);
 
 #endif

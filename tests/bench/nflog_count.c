@@ -44,11 +44,11 @@
 #define NLBUFSIZ (128 * 1024)
 
 struct counts {
-	uint64_t received;	/* NFULNL_MSG_PACKET messages */
-	uint64_t enobufs;	/* overruns reported by recv */
-	uint64_t lost;		/* sequence numbers skipped */
+	uint64_t received; /* NFULNL_MSG_PACKET messages */
+	uint64_t enobufs;  /* overruns reported by recv */
+	uint64_t lost;	   /* sequence numbers skipped */
 	uint64_t datagrams;
-	uint32_t next_seq;	/* the instance numbers from 0 */
+	uint32_t next_seq; /* the instance numbers from 0 */
 };
 
 static void usage(void)
@@ -88,7 +88,8 @@ static int msg_cb(const struct nlmsghdr *nlh, void *data)
 	    NFNL_MSG_TYPE(nlh->nlmsg_type) != NFULNL_MSG_PACKET)
 		return MNL_CB_OK;
 	c->received++;
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+	{
 		if (mnl_attr_get_type(a) != NFULA_SEQ ||
 		    mnl_attr_get_payload_len(a) < sizeof(uint32_t))
 			continue;
@@ -290,8 +291,8 @@ int main(int argc, char **argv)
 		for (i = 0; i < n; i++) {
 			if (evs[i].data.fd == sfd) {
 				quit = true;
-			} else if (drain(nl, buf, (unsigned int)budget,
-					 &c) < 0) {
+			} else if (drain(nl, buf, (unsigned int)budget, &c) <
+				   0) {
 				perror("nflog_count: recv");
 				return 1;
 			}

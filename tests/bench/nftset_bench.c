@@ -16,8 +16,8 @@
 
 #define TABLE "rstmon"
 #define N_DEFAULT 10000
-#define N_MAX 65536		/* the sets' size in rules/rstmon.nft */
-#define TIMEOUT_MS 600000	/* rstmond's default: 10 minutes */
+#define N_MAX 65536	  /* the sets' size in rules/rstmon.nft */
+#define TIMEOUT_MS 600000 /* rstmond's default: 10 minutes */
 
 static uint64_t clock_ns(void)
 {
@@ -75,9 +75,10 @@ static int add_timed(struct nftsock *s, const char *label, const char *set,
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: nftset_bench [-n N]\n"
-			"  adds N (default %d, at most %d) addresses to "
-			"inet " TABLE " ratelimit4, then ratelimit6\n",
+	fprintf(stderr,
+		"usage: nftset_bench [-n N]\n"
+		"  adds N (default %d, at most %d) addresses to "
+		"inet " TABLE " ratelimit4, then ratelimit6\n",
 		N_DEFAULT, N_MAX);
 	exit(2);
 }

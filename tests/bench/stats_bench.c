@@ -11,10 +11,10 @@
 
 #define EVENTS 1000000
 #define EVENTS_PER_MS 100
-#define TEMPLATES 64		/* ports, owners, causes cycled through */
+#define TEMPLATES 64 /* ports, owners, causes cycled through */
 #define QUERY_REPS 200
 
-static volatile uint64_t sink;	/* keeps the compiler from dropping it */
+static volatile uint64_t sink; /* keeps the compiler from dropping it */
 
 static uint64_t clock_ns(void)
 {
@@ -82,8 +82,8 @@ static void queries(struct stats *s, uint64_t now_ms, const char *what)
 		for (d = 0; d < DIM_MAX; d++) {
 			t0 = clock_ns();
 			for (r = 0; r < QUERY_REPS; r++)
-				sink += (uint64_t)stats_top(s, now_ms, d, w,
-							    it, STATS_TOPK);
+				sink += (uint64_t)stats_top(s, now_ms, d, w, it,
+							    STATS_TOPK);
 			printf("%s stats_top %s %s ns %.0f\n", what, dims[d],
 			       stats_window_name(w),
 			       (double)(clock_ns() - t0) / QUERY_REPS);

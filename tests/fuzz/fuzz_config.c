@@ -23,10 +23,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define NAME "fuzz.conf"
 
 /* A string field must end within its array. */
-#define CHECK_STR(a)                                                           \
-	do {                                                                   \
-		if (strnlen((a), sizeof(a)) == sizeof(a))                      \
-			abort();                                               \
+#define CHECK_STR(a)                                      \
+	do {                                              \
+		if (strnlen((a), sizeof(a)) == sizeof(a)) \
+			abort();                          \
 	} while (0)
 
 /* Each blank-separated word of cfg.allow, as actions.c's load_allow(). */
@@ -48,7 +48,7 @@ static void check_allow(const char *list)
 			memcpy(word, p, n);
 			word[n] = '\0';
 			if (cidr_parse(word, &c) < 0)
-				abort();	/* accepted, then dropped */
+				abort(); /* accepted, then dropped */
 			/* Host bits are cleared: the network covers
 			 * itself once listed. */
 			if (allowlist_add(&al, &c) == 0 &&

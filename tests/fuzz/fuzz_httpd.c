@@ -25,8 +25,8 @@ static void parse(const char *req, size_t len, size_t mlen, size_t plen)
 		 * what was copied is the whole string. */
 		m = strnlen(method, mlen);
 		if (m == mlen || strnlen(path, plen) == plen || m >= len ||
-		    req[m] != ' ' || memchr(req, '\0', m + 1 +
-					     strlen(path)) != NULL ||
+		    req[m] != ' ' ||
+		    memchr(req, '\0', m + 1 + strlen(path)) != NULL ||
 		    memcmp(req, method, m) != 0 ||
 		    strchr(method, ' ') != NULL || strchr(path, ' ') != NULL)
 			abort();

@@ -102,10 +102,10 @@ static void setup(void)
 }
 
 /* A string field of the owner must end within its array. */
-#define CHECK_STR(a)                                                           \
-	do {                                                                   \
-		if (strnlen((a), sizeof(a)) == sizeof(a))                      \
-			abort();                                               \
+#define CHECK_STR(a)                                      \
+	do {                                              \
+		if (strnlen((a), sizeof(a)) == sizeof(a)) \
+			abort();                          \
 	} while (0)
 
 static void check_owner(const struct proc_owner *o)

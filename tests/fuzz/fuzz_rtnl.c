@@ -37,9 +37,8 @@ static void check(void)
 		if (n->addr[i].family != AF_INET &&
 		    n->addr[i].family != AF_INET6)
 			abort();
-		if (n->complete &&
-		    !netif_is_local(n, n->addr[i].family, n->addr[i].addr,
-				    1000))
+		if (n->complete && !netif_is_local(n, n->addr[i].family,
+						   n->addr[i].addr, 1000))
 			abort();
 	}
 	for (i = 0; i < n->nlink; i++) {

@@ -11,7 +11,6 @@
 #include "nlcheck.h"
 #include "../../src/kernel/sockdiag.c"
 
-
 #include "inventory.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

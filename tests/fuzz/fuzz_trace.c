@@ -101,7 +101,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	t.lay = layouts[data[2] & 3];
 	t.lay.type_id = (uint32_t)(data[2] | data[3] << 8);
 	t.mode = tracefmt_has_reason(&t.lay) && !(data[2] & 4) ?
-			 TRACE_MODE_REASON : TRACE_MODE_ACTOR_ONLY;
+			 TRACE_MODE_REASON :
+			 TRACE_MODE_ACTOR_ONLY;
 	t.as_before_reason = tracefmt_has_reason(&t.lay) && (data[2] & 4);
 	t.fd = -1;
 	t.enabled = true;

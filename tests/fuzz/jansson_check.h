@@ -21,8 +21,8 @@ size_t json_string_length(const struct json_t *doc);
 /* Abort unless buf is one JSON document without duplicate keys. */
 static inline void jansson_require_valid(const char *buf, size_t len)
 {
-	struct json_t *doc = json_loadb(buf, len, JANSSON_REJECT_DUPLICATES,
-					NULL);
+	struct json_t *doc =
+		json_loadb(buf, len, JANSSON_REJECT_DUPLICATES, NULL);
 
 	if (doc == NULL)
 		abort();

@@ -24,16 +24,16 @@ struct opts {
 	uint8_t dst[16], src[16];
 	bool have_src;
 	uint8_t rand_base[16];
-	unsigned int rand_bits;	/* host bits randomised; 0 = off */
+	unsigned int rand_bits; /* host bits randomised; 0 = off */
 	bool seq_src;		/* sources count up from rand_base */
 	unsigned int dport_lo, dport_hi;
-	unsigned int sport;	/* 0 = random per packet */
+	unsigned int sport; /* 0 = random per packet */
 	uint8_t flags;
 	uint32_t seq, ack;
 	bool seq_set, ack_set;
 	uint64_t count;
-	double rate;		/* packets/s, 0 = as fast as possible */
-	double duration;	/* seconds, hard bound */
+	double rate;	 /* packets/s, 0 = as fast as possible */
+	double duration; /* seconds, hard bound */
 	unsigned int payload;
 	bool quiet;
 };
@@ -81,13 +81,26 @@ static int parse_flags(const char *s, uint8_t *out)
 
 	for (; *s; s++) {
 		switch (*s) {
-		case 'F': f |= 0x01; break;
-		case 'S': f |= 0x02; break;
-		case 'R': f |= 0x04; break;
-		case 'P': f |= 0x08; break;
-		case 'A': f |= 0x10; break;
-		case 'U': f |= 0x20; break;
-		default: return -1;
+		case 'F':
+			f |= 0x01;
+			break;
+		case 'S':
+			f |= 0x02;
+			break;
+		case 'R':
+			f |= 0x04;
+			break;
+		case 'P':
+			f |= 0x08;
+			break;
+		case 'A':
+			f |= 0x10;
+			break;
+		case 'U':
+			f |= 0x20;
+			break;
+		default:
+			return -1;
 		}
 	}
 	*out = f;
@@ -110,7 +123,7 @@ static size_t build(const struct opts *o, uint8_t *p, const uint8_t *src,
 		p[0] = 0x45;
 		p[2] = (uint8_t)(len >> 8);
 		p[3] = (uint8_t)len;
-		p[6] = 0x40;	/* DF */
+		p[6] = 0x40; /* DF */
 		p[8] = 64;
 		p[9] = IPPROTO_TCP;
 		memcpy(p + 12, src, 4);
@@ -139,7 +152,7 @@ static size_t build(const struct opts *o, uint8_t *p, const uint8_t *src,
 	t[11] = (uint8_t)ack;
 	t[12] = 5 << 4;
 	t[13] = o->flags;
-	t[14] = 0xfa;	/* window 64240 */
+	t[14] = 0xfa; /* window 64240 */
 	t[15] = 0xf0;
 	memset(t + 20, 'x', o->payload);
 	/* TCP checksum over the pseudo header, then the segment. */
@@ -285,7 +298,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'p':
 			if (sscanf(optarg, "%u-%u", &o->dport_lo,
 				   &o->dport_hi) < 2)
-				o->dport_hi = o->dport_lo = (unsigned)atoi(optarg);
+				o->dport_hi = o->dport_lo =
+					(unsigned)atoi(optarg);
 			break;
 		case 'P':
 			o->sport = (unsigned int)atoi(optarg);
@@ -393,10 +407,11 @@ int main(int argc, char **argv)
 		}
 		while (n < BATCH && sent + (uint64_t)n < o.count) {
 			uint64_t k = sent + (uint64_t)n;
-			unsigned int dport = o.dport_lo +
-					     (unsigned int)(k % span);
-			unsigned int sport = o.sport ? o.sport :
-					     1024 + (unsigned int)(rng() % 64000);
+			unsigned int dport =
+				o.dport_lo + (unsigned int)(k % span);
+			unsigned int sport =
+				o.sport ? o.sport :
+					  1024 + (unsigned int)(rng() % 64000);
 			uint32_t seq = o.seq_set ? o.seq : (uint32_t)rng();
 			uint32_t ack = o.ack_set ? o.ack : (uint32_t)rng();
 			uint8_t src[16];
@@ -406,8 +421,8 @@ int main(int argc, char **argv)
 				break;
 			pick_src(&o, src, k);
 			iov[n].iov_base = pkts[n];
-			iov[n].iov_len = build(&o, pkts[n], src, sport, dport,
-					       seq, ack);
+			iov[n].iov_len =
+				build(&o, pkts[n], src, sport, dport, seq, ack);
 			memset(&msgs[n], 0, sizeof(msgs[n]));
 			msgs[n].msg_hdr.msg_name = &dst;
 			msgs[n].msg_hdr.msg_namelen = dlen;

@@ -29,11 +29,11 @@ static inline void *nlb_put_extra_header(struct nlmsghdr *nlh, size_t size)
 	return p;
 }
 
-static inline void nlb_attr_put(struct nlmsghdr *nlh, uint16_t type,
-				size_t len, const void *data)
+static inline void nlb_attr_put(struct nlmsghdr *nlh, uint16_t type, size_t len,
+				const void *data)
 {
-	struct nlattr *a = (struct nlattr *)(void *)((uint8_t *)nlh +
-						     nlh->nlmsg_len);
+	struct nlattr *a =
+		(struct nlattr *)(void *)((uint8_t *)nlh + nlh->nlmsg_len);
 
 	a->nla_type = type;
 	a->nla_len = (uint16_t)(NLA_HDRLEN + len);
@@ -67,8 +67,7 @@ static inline void nlb_attr_put_u64(struct nlmsghdr *nlh, uint16_t type,
 }
 
 /* The first attribute, after a family header of hdrlen bytes. */
-static inline struct nlattr *nlb_first_attr(struct nlmsghdr *nlh,
-					    size_t hdrlen)
+static inline struct nlattr *nlb_first_attr(struct nlmsghdr *nlh, size_t hdrlen)
 {
 	return (struct nlattr *)(void *)((uint8_t *)nlh + NLMSG_HDRLEN +
 					 NLMSG_ALIGN(hdrlen));

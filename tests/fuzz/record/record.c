@@ -30,10 +30,10 @@
 
 #include "tcp_states.h"
 
-#define GROUP 5			/* rules/rstmon.nft's */
-#define CLOSED_PORT 9		/* nothing listens in a fresh namespace */
+#define GROUP 5	      /* rules/rstmon.nft's */
+#define CLOSED_PORT 9 /* nothing listens in a fresh namespace */
 #define BUFLEN (128 * 1024 + 4096)
-#define MAX_FILES 4		/* datagrams kept per scenario */
+#define MAX_FILES 4 /* datagrams kept per scenario */
 
 static char buf[BUFLEN];
 
@@ -124,7 +124,7 @@ static int connect_to(int family, int v4mapped, uint16_t port, int lfd,
 	if (connect(fd, (struct sockaddr *)&ss, len) < 0) {
 		if (lfd >= 0)
 			die("connect");
-		close(fd);	/* refused: the reset was sent */
+		close(fd); /* refused: the reset was sent */
 		return -1;
 	}
 	if (lfd >= 0)
@@ -159,12 +159,30 @@ struct scenario {
 	void (*run)(void);
 };
 
-static void sc_closed4(void) { reset_closed(AF_INET, 0, 1); }
-static void sc_closed6(void) { reset_closed(AF_INET6, 0, 1); }
-static void sc_mapped(void) { reset_closed(AF_INET6, 1, 1); }
-static void sc_abort4(void) { reset_abort(AF_INET); }
-static void sc_abort6(void) { reset_abort(AF_INET6); }
-static void sc_burst(void) { reset_closed(AF_INET, 0, 40); }
+static void sc_closed4(void)
+{
+	reset_closed(AF_INET, 0, 1);
+}
+static void sc_closed6(void)
+{
+	reset_closed(AF_INET6, 0, 1);
+}
+static void sc_mapped(void)
+{
+	reset_closed(AF_INET6, 1, 1);
+}
+static void sc_abort4(void)
+{
+	reset_abort(AF_INET);
+}
+static void sc_abort6(void)
+{
+	reset_abort(AF_INET6);
+}
+static void sc_burst(void)
+{
+	reset_closed(AF_INET, 0, 40);
+}
 
 static const struct scenario scenarios[] = {
 	{ "closed4", sc_closed4 }, { "closed6", sc_closed6 },
@@ -237,8 +255,8 @@ static void record_nflog(const char *dir, const char *packet_dir)
 				die("recv");
 			if (kept >= MAX_FILES)
 				continue;
-			snprintf(name, sizeof(name), "%s-%d",
-				 scenarios[i].name, kept++);
+			snprintf(name, sizeof(name), "%s-%d", scenarios[i].name,
+				 kept++);
 			write_file(dir, name, buf, (size_t)n);
 			mnl_cb_run(buf, (size_t)n, 0, 0, payload_cb, &pc);
 		}
@@ -248,8 +266,9 @@ static void record_nflog(const char *dir, const char *packet_dir)
 
 /* ---- sock_diag: asked as sockdiag.c asks. ---- */
 
-#define CONN_STATES (((1u << TCPS_MAX) - 1) & ~(1u << TCPS_LISTEN) & \
-		     ~(1u << TCPS_SYN_RECV) & ~(1u << TCPS_NEW_SYN_RECV) & ~1u)
+#define CONN_STATES                                      \
+	(((1u << TCPS_MAX) - 1) & ~(1u << TCPS_LISTEN) & \
+	 ~(1u << TCPS_SYN_RECV) & ~(1u << TCPS_NEW_SYN_RECV) & ~1u)
 
 static struct nlmsghdr *diag_request(char *b, uint8_t family, uint16_t flags,
 				     uint32_t seq,
@@ -301,8 +320,8 @@ static void diag_lookup(struct mnl_socket *nl, int family, uint16_t lport,
 
 	loopback(family, 0, 0, &ss);
 	a = family == AF_INET ?
-		(const void *)&((struct sockaddr_in *)&ss)->sin_addr :
-		(const void *)&((struct sockaddr_in6 *)&ss)->sin6_addr;
+		    (const void *)&((struct sockaddr_in *)&ss)->sin_addr :
+		    (const void *)&((struct sockaddr_in6 *)&ss)->sin6_addr;
 	nlh = diag_request(b, (uint8_t)family, NLM_F_REQUEST, seq++, &req);
 	req->idiag_states = ~0u;
 	req->id.idiag_sport = htons(lport);
@@ -333,11 +352,11 @@ static void record_sockdiag(const char *dir)
 	/* Listeners of every kind attrib.c tells apart. */
 	l1 = listener(AF_INET, 1, 0, &p1);
 	l2 = listener(AF_INET, 0, 0, &p2);
-	l3 = listener(AF_INET6, 1, 0, &p3);	/* dual stack */
-	l4 = listener(AF_INET6, 0, 1, &p4);	/* v6only */
+	l3 = listener(AF_INET6, 1, 0, &p3); /* dual stack */
+	l4 = listener(AF_INET6, 0, 1, &p4); /* v6only */
 	c1 = connect_to(AF_INET, 0, p1, l1, &s1);
 	c2 = connect_to(AF_INET6, 0, p3, l3, &s2);
-	c3 = connect_to(AF_INET, 0, p3, l3, &s3);	/* v4-mapped */
+	c3 = connect_to(AF_INET, 0, p3, l3, &s3); /* v4-mapped */
 	/* TIME_WAIT (the closing client) and CLOSE_WAIT/FIN_WAIT2. */
 	c4 = connect_to(AF_INET, 0, p2, l2, &s4);
 	close(c4);
@@ -446,8 +465,8 @@ static size_t ring_records(const uint8_t *data, size_t size, uint64_t tail,
 			rec[i] = data[(tail + i) & (size - 1)];
 		tail += h.size;
 		memcpy(&pid, rec + 8, 4);
-		if (h.size >= 16 && (pid == (uint32_t)self ||
-				     pid == (uint32_t)child) &&
+		if (h.size >= 16 &&
+		    (pid == (uint32_t)self || pid == (uint32_t)child) &&
 		    len + h.size <= cap) {
 			memcpy(out + len, rec, h.size);
 			len += h.size;
@@ -474,8 +493,8 @@ static void record_trace(const char *dir, uint32_t id)
 		if (fds[cpu] < 0)
 			die("perf_event_open on CPU %d", cpu);
 		rings[cpu] = mmap(NULL, (size_t)page + size,
-				  PROT_READ | PROT_WRITE, MAP_SHARED,
-				  fds[cpu], 0);
+				  PROT_READ | PROT_WRITE, MAP_SHARED, fds[cpu],
+				  0);
 		if (rings[cpu] == MAP_FAILED)
 			die("mmap");
 		ioctl(fds[cpu], PERF_EVENT_IOC_ENABLE, 0);
@@ -487,14 +506,14 @@ static void record_trace(const char *dir, uint32_t id)
 	usleep(50000);
 	for (cpu = 0; cpu < ncpu; cpu++) {
 		struct perf_event_mmap_page *meta = rings[cpu];
-		uint64_t head = __atomic_load_n(&meta->data_head,
-						__ATOMIC_ACQUIRE);
+		uint64_t head =
+			__atomic_load_n(&meta->data_head, __ATOMIC_ACQUIRE);
 		size_t len;
 
 		ioctl(fds[cpu], PERF_EVENT_IOC_DISABLE, 0);
 		len = ring_records((const uint8_t *)rings[cpu] + page, size,
-				   meta->data_tail, head, id, self, child,
-				   out, sizeof(out));
+				   meta->data_tail, head, id, self, child, out,
+				   sizeof(out));
 		if (len > 4) {
 			snprintf(name, sizeof(name), "cpu%d", cpu);
 			write_file(dir, name, out, len);

@@ -30,8 +30,8 @@ static struct alert scan6(void)
 	struct alert a = base(ALERT_PORT_SCAN, "2001:db8::bad:1", SEV_WARNING);
 
 	a.ev.scan.family = AF_INET6;
-	ck_assert_int_eq(inet_pton(AF_INET6, "2001:db8::bad:1",
-				   a.ev.scan.remote), 1);
+	ck_assert_int_eq(
+		inet_pton(AF_INET6, "2001:db8::bad:1", a.ev.scan.remote), 1);
 	a.ev.scan.ports = 12;
 	a.ev.scan.first_port = 1000;
 	a.ev.scan.last_port = 1011;
@@ -63,7 +63,7 @@ static struct alert down(void)
 	a.ev.down.pid = 812;
 	snprintf(a.ev.down.unit, sizeof(a.ev.down.unit),
 		 "redis-server.service");
-	a.ev.down.gone_wall = 1795435387;	/* 2026-11-23T12:03:07Z */
+	a.ev.down.gone_wall = 1795435387; /* 2026-11-23T12:03:07Z */
 	a.ev.down.attempts = 42;
 	return a;
 }
@@ -208,8 +208,8 @@ START_TEST(test_kv_optional_and_edges)
 	 * a new line. */
 	a = base(ALERT_PORT_SCAN, "198.51.100.9", SEV_WARNING);
 	a.ev.scan.family = AF_INET;
-	ck_assert_int_eq(inet_pton(AF_INET, "198.51.100.9",
-				   a.ev.scan.remote), 1);
+	ck_assert_int_eq(inet_pton(AF_INET, "198.51.100.9", a.ev.scan.remote),
+			 1);
 	a.ev.scan.ports = 517;
 	a.ev.scan.first_port = 110;
 	a.ev.scan.last_port = 458;
@@ -236,17 +236,18 @@ START_TEST(test_json_every_type)
 
 	a = scan6();
 	ck_assert_str_eq(json(&a),
-		"{\"type\":\"port_scan\",\"key\":\"2001:db8::bad:1\","
-		"\"state\":\"raised\",\"since\":1700000000,"
-		"\"severity\":\"warning\",\"evidence\":{"
-		"\"remote\":\"2001:db8::bad:1\",\"ports\":12,"
-		"\"first_port\":1000,\"last_port\":1011,\"resets\":12,"
-		"\"rate\":12.0}}");
+			 "{\"type\":\"port_scan\",\"key\":\"2001:db8::bad:1\","
+			 "\"state\":\"raised\",\"since\":1700000000,"
+			 "\"severity\":\"warning\",\"evidence\":{"
+			 "\"remote\":\"2001:db8::bad:1\",\"ports\":12,"
+			 "\"first_port\":1000,\"last_port\":1011,\"resets\":12,"
+			 "\"rate\":12.0}}");
 	/* Summarised once: "active".  The line truncates sources, the JSON
 	 * rounds them, as they always have. */
 	a = flood();
 	a.updates = 3;
-	ck_assert_str_eq(json(&a),
+	ck_assert_str_eq(
+		json(&a),
 		"{\"type\":\"syn_flood\",\"key\":\"all\",\"state\":\"active\","
 		"\"since\":1700000000,\"severity\":\"critical\","
 		"\"evidence\":{\"rate\":812.4,\"sources\":3022,"
@@ -254,7 +255,8 @@ START_TEST(test_json_every_type)
 	a.ev.flood.ntop = 0;
 	ck_assert_ptr_nonnull(strstr(json(&a), "\"top_ports\":[]}}"));
 	a = down();
-	ck_assert_str_eq(json(&a),
+	ck_assert_str_eq(
+		json(&a),
 		"{\"type\":\"service_down\",\"key\":\"ipv4:6379\","
 		"\"state\":\"raised\",\"since\":1700000000,"
 		"\"severity\":\"critical\",\"evidence\":{\"port\":6379,"
@@ -269,20 +271,22 @@ START_TEST(test_json_every_type)
 					       "\"last_owner\":{},"));
 	a = overflow();
 	ck_assert_str_eq(json(&a),
-		"{\"type\":\"listen_overflow\",\"key\":\"port 8080\","
-		"\"state\":\"raised\",\"since\":1700000000,"
-		"\"severity\":\"warning\",\"evidence\":{\"port\":8080,"
-		"\"owner\":\"nginx (nginx.service)\",\"backlog\":511,"
-		"\"queue\":512,\"resets\":37}}");
+			 "{\"type\":\"listen_overflow\",\"key\":\"port 8080\","
+			 "\"state\":\"raised\",\"since\":1700000000,"
+			 "\"severity\":\"warning\",\"evidence\":{\"port\":8080,"
+			 "\"owner\":\"nginx (nginx.service)\",\"backlog\":511,"
+			 "\"queue\":512,\"resets\":37}}");
 	a = storm();
-	ck_assert_str_eq(json(&a),
+	ck_assert_str_eq(
+		json(&a),
 		"{\"type\":\"abort_storm\",\"key\":\"java \\\"x\\\"\","
 		"\"state\":\"raised\",\"since\":1700000000,"
 		"\"severity\":\"warning\",\"evidence\":{"
 		"\"owner\":\"java \\\"x\\\"\",\"pid\":4242,\"rate\":62.5,"
 		"\"causes\":{\"app_abort\":600,\"keepalive_timeout\":25}}}");
 	a = rate();
-	ck_assert_str_eq(json(&a),
+	ck_assert_str_eq(
+		json(&a),
 		"{\"type\":\"reset_rate\",\"key\":\"all\",\"state\":\"raised\","
 		"\"since\":1700000000,\"severity\":\"warning\","
 		"\"evidence\":{\"rate\":310.0,\"baseline\":2.50,"
@@ -304,7 +308,8 @@ START_TEST(test_json_open)
 	json_arr_end(&j);
 	json_obj_end(&j);
 	ck_assert(json_ok(&j));
-	ck_assert_str_eq(json_text(&j),
+	ck_assert_str_eq(
+		json_text(&j),
 		"{\"type\":\"reset_rate\",\"key\":\"all\","
 		"\"state\":\"cleared\",\"since\":1700000000,"
 		"\"severity\":\"warning\",\"evidence\":{\"rate\":310.0,"
@@ -326,7 +331,7 @@ START_TEST(test_names)
 	ck_assert_str_eq(alert_type_name(ALERT_LISTEN_OVERFLOW),
 			 "listen_overflow");
 	ck_assert_str_eq(alert_type_name(ALERT_ABORT_STORM), "abort_storm");
-	ck_assert_str_eq(alert_type_name((enum alert_type)-1), "unknown");
+	ck_assert_str_eq(alert_type_name((enum alert_type) - 1), "unknown");
 	/* Bounded by len: a word of a comma list. */
 	ck_assert_int_eq(alert_type_from_name("port_scan,syn_flood", 9),
 			 ALERT_PORT_SCAN);

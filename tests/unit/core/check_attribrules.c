@@ -34,8 +34,8 @@ static const struct {
 	  { R, 77, 8080, false, KREASON_NO_SOCKET, true, false, true, 32768 },
 	  false },
 	{ "the kernel said why, nothing known: still the owner (SYN_SENT)",
-	  { R, 77, 45000, false, KREASON_TCP_FLAGS, false, false, true,
-	    32768 }, true },
+	  { R, 77, 45000, false, KREASON_TCP_FLAGS, false, false, true, 32768 },
+	  true },
 	{ "answer to a SYN: never a live socket",
 	  { RA, 0, 8080, false, KREASON_NONE, false, false, true, 32768 },
 	  false },
@@ -90,7 +90,8 @@ START_TEST(t_needs_credits)
 	struct evidence syn = { .tcp_flags = RA, .seq = 0 };
 	struct evidence owned = { .tcp_flags = R, .seq = 9, .has_uid = true };
 	struct evidence stray = { .tcp_flags = R, .seq = 9 };
-	struct evidence traced = { .tcp_flags = RA, .seq = 9,
+	struct evidence traced = { .tcp_flags = RA,
+				   .seq = 9,
 				   .kreason = KREASON_TCP_STATE };
 
 	ck_assert(attrib_needs_credits(&abort));
@@ -160,8 +161,8 @@ static const char *fake_user(void *arg, uint32_t uid)
 }
 
 static const struct owner_sources src = {
-	NULL, fake_socket_owner, fake_process, fake_comm,
-	fake_listener_owner, fake_user,
+	NULL,	   fake_socket_owner,	fake_process,
+	fake_comm, fake_listener_owner, fake_user,
 };
 
 static struct proc_owner proc(uint32_t pid, uint32_t uid, const char *comm)
@@ -192,8 +193,11 @@ static void reset_fx(void)
 
 START_TEST(t_closed_port_names_the_last)
 {
-	struct listener gone = { .alive = false, .has_owner = true, .uid = 999,
-				 .gone_wall = 1700000000, .gone_ms = 5 };
+	struct listener gone = { .alive = false,
+				 .has_owner = true,
+				 .uid = 999,
+				 .gone_wall = 1700000000,
+				 .gone_ms = 5 };
 	struct owner_facts f = { .cause = CAUSE_CLOSED_PORT, .last = &gone };
 	struct attribution at;
 
@@ -213,8 +217,10 @@ END_TEST
 
 START_TEST(t_firewall_has_no_owner)
 {
-	struct owner_facts f = { .cause = CAUSE_FIREWALL, .has_socket = true,
-				 .sock_inode = 9, .sock_uid = 1234 };
+	struct owner_facts f = { .cause = CAUSE_FIREWALL,
+				 .has_socket = true,
+				 .sock_inode = 9,
+				 .sock_uid = 1234 };
 	struct attribution at;
 
 	reset_fx();
@@ -227,9 +233,11 @@ END_TEST
 
 START_TEST(t_socket_then_nflog_uid)
 {
-	struct owner_facts f = { .cause = CAUSE_BAD_SEGMENT, .has_socket = true,
+	struct owner_facts f = { .cause = CAUSE_BAD_SEGMENT,
+				 .has_socket = true,
 				 .sock_state = TCPS_ESTABLISHED,
-				 .sock_inode = 4242, .sock_uid = 1234 };
+				 .sock_inode = 4242,
+				 .sock_uid = 1234 };
 	struct attribution at;
 
 	reset_fx();
@@ -258,8 +266,10 @@ END_TEST
 
 START_TEST(t_actor)
 {
-	struct owner_facts f = { .cause = CAUSE_APP_ABORT, .has_uid = true,
-				 .uid = 1234, .has_actor = true,
+	struct owner_facts f = { .cause = CAUSE_APP_ABORT,
+				 .has_uid = true,
+				 .uid = 1234,
+				 .has_actor = true,
 				 .actor_pid = 501 };
 	struct attribution at;
 
@@ -306,8 +316,10 @@ END_TEST
 START_TEST(t_listener_speaks_for_the_service)
 {
 	struct listener l = { .alive = true, .uid = 999 };
-	struct owner_facts f = { .cause = CAUSE_STRAY_SEGMENT, .has_uid = true,
-				 .uid = 999, .listener = &l };
+	struct owner_facts f = { .cause = CAUSE_STRAY_SEGMENT,
+				 .has_uid = true,
+				 .uid = 999,
+				 .listener = &l };
 	struct attribution at;
 
 	reset_fx();

@@ -313,7 +313,7 @@ END_TEST
  */
 struct model {
 	struct ban ban;
-	bool in;		/* in the table, maybe expired */
+	bool in; /* in the table, maybe expired */
 };
 
 static uint64_t rng = 0x853c49e6748fea9bULL;
@@ -354,8 +354,8 @@ static void model_check(const struct model *m, unsigned int n, uint64_t now)
 	unsigned int i, live = 0, in = 0, v4, wrong = 0, first = n;
 
 	for (i = 0; i < n; i++) {
-		const struct ban *e = banlist_find(&b, now, m[i].ban.family,
-						   m[i].ban.addr);
+		const struct ban *e =
+			banlist_find(&b, now, m[i].ban.family, m[i].ban.addr);
 		bool want = m[i].in && m[i].ban.expires_ms > now;
 
 		if ((e != NULL) != want ||
@@ -367,15 +367,14 @@ static void model_check(const struct model *m, unsigned int n, uint64_t now)
 		live += want;
 		in += m[i].in;
 	}
-	ck_assert_msg(wrong == 0, "%u entries wrong at %llu, first %u",
-		      wrong, (unsigned long long)now, first);
+	ck_assert_msg(wrong == 0, "%u entries wrong at %llu, first %u", wrong,
+		      (unsigned long long)now, first);
 	ck_assert_uint_eq(b.n, in);
 	ck_assert_uint_eq(walk(now, &v4), live);
 }
 
 /* Drop the model's expired entries as banlist_expire should. */
-static unsigned int model_expire(struct model *m, unsigned int n,
-				 uint64_t now)
+static unsigned int model_expire(struct model *m, unsigned int n, uint64_t now)
 {
 	unsigned int i, gone = 0;
 

@@ -4,10 +4,12 @@
 #include "cgroup.h"
 #include "unit.h"
 
-#define HEX64 "0123456789abcdef0123456789abcdef" \
-	      "0123456789abcdef0123456789abcdef"
-#define HEX63 "0123456789abcdef0123456789abcdef" \
-	      "0123456789abcdef0123456789abcde"
+#define HEX64                              \
+	"0123456789abcdef0123456789abcdef" \
+	"0123456789abcdef0123456789abcdef"
+#define HEX63                              \
+	"0123456789abcdef0123456789abcdef" \
+	"0123456789abcdef0123456789abcde"
 #define SHORT "0123456789ab"
 #define POD_UID "6f0e2c1a-3b4d-4e5f-8a9b-0c1d2e3f4a5b"
 #define POD_SLICE "6f0e2c1a_3b4d_4e5f_8a9b_0c1d2e3f4a5b"
@@ -32,12 +34,12 @@ static void path_is(const char *text, const char *want)
 
 	canary(path, sizeof(path));
 	if (want == NULL) {
-		ck_assert_int_eq(cgroup_path_from_proc(text, path,
-						       sizeof(path)), -1);
+		ck_assert_int_eq(
+			cgroup_path_from_proc(text, path, sizeof(path)), -1);
 		ck_assert_str_eq(path, "");
 	} else {
-		ck_assert_int_eq(cgroup_path_from_proc(text, path,
-						       sizeof(path)), 0);
+		ck_assert_int_eq(
+			cgroup_path_from_proc(text, path, sizeof(path)), 0);
 		ck_assert_str_eq(path, want);
 	}
 }
@@ -121,7 +123,7 @@ END_TEST
 
 START_TEST(t_path_tiny)
 {
-	static const char text[] = "0::/a.slice\n";	/* 8-char path */
+	static const char text[] = "0::/a.slice\n"; /* 8-char path */
 	char buf[16];
 
 	canary(buf, sizeof(buf));
@@ -163,7 +165,8 @@ START_TEST(t_unit)
 	/* Delegated subtree below a service. */
 	unit_is("/system.slice/foo.service/payload", "foo.service");
 	unit_is("/machine.slice/machine-web.scope/payload/system.slice/"
-		"sshd.service", "sshd.service");
+		"sshd.service",
+		"sshd.service");
 	unit_is("/system.slice/dbus.socket", "dbus.socket");
 	unit_is("/system.slice/dev-mqueue.mount", "dev-mqueue.mount");
 	unit_is("/system.slice/swapfile.swap", "swapfile.swap");
@@ -225,10 +228,12 @@ START_TEST(t_container_kube)
 {
 	container_is("/kubepods.slice/kubepods-burstable.slice/"
 		     "kubepods-burstable-pod" POD_SLICE ".slice/"
-		     "cri-containerd-" HEX64 ".scope", SHORT);
+		     "cri-containerd-" HEX64 ".scope",
+		     SHORT);
 	container_is("/kubepods.slice/kubepods-besteffort.slice/"
 		     "kubepods-besteffort-pod" POD_SLICE ".slice/"
-		     "crio-" HEX64 ".scope", SHORT);
+		     "crio-" HEX64 ".scope",
+		     SHORT);
 	/* cgroupfs driver: besteffort, burstable, guaranteed. */
 	container_is("/kubepods/besteffort/pod" POD_UID "/" HEX64, SHORT);
 	container_is("/kubepods/burstable/pod" POD_UID "/" HEX64, SHORT);
@@ -238,7 +243,8 @@ START_TEST(t_container_kube)
 	container_is("/kubepods/burstable/pod" POD_UID, NULL);
 	container_is("/kubepods.slice/kubepods-besteffort.slice/"
 		     "kubepods-besteffort-pod" POD_SLICE ".slice/"
-		     "crio-conmon-" HEX64 ".scope", NULL);
+		     "crio-conmon-" HEX64 ".scope",
+		     NULL);
 	/* Hex outside kubepods is only a name. */
 	container_is("/system.slice/" HEX64, NULL);
 }
@@ -246,17 +252,18 @@ END_TEST
 
 START_TEST(t_container_named)
 {
-	container_is("/machine.slice/libpod-" HEX64 ".scope/container",
-		     SHORT);
+	container_is("/machine.slice/libpod-" HEX64 ".scope/container", SHORT);
 	container_is("/user.slice/user-1000.slice/user@1000.service/"
-		     "user.slice/libpod-" HEX64 ".scope", SHORT);
+		     "user.slice/libpod-" HEX64 ".scope",
+		     SHORT);
 	container_is("/machine.slice/libpod-conmon-" HEX64 ".scope", NULL);
 	container_is("/lxc.payload.web1", "web1");
 	container_is("/lxc.payload.web1/system.slice/nginx.service", "web1");
 	container_is("/lxc.monitor.web1", NULL);
 	container_is("/lxc.payload.", NULL);
 	container_is("/machine.slice/machine-debian12.scope/payload/"
-		     "system.slice/sshd.service", "debian12");
+		     "system.slice/sshd.service",
+		     "debian12");
 	container_is("/machine.slice/machine-my\\x2dbox.scope", "my-box");
 	container_is("/machine.slice/machine-qemu\\x2d1\\x2dvm1.scope",
 		     "qemu-1-vm1");

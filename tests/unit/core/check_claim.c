@@ -7,7 +7,7 @@
 #include "secring.h"
 #include "unit.h"
 
-#define S0 1000ULL		/* a second far from 0 */
+#define S0 1000ULL /* a second far from 0 */
 
 static struct claim_pool pool;
 static struct claim_burst burst;
@@ -94,8 +94,8 @@ START_TEST(test_pool)
 	claim_pool_add(&pool, S0 + CLAIM_POOL + 1, 4);
 	claim_pool_take(&pool, S0 + 1, 1);
 	ck_assert_uint_eq(in_pool(S0 + CLAIM_POOL + 1), 4);
-	ck_assert_uint_eq(claim_pool_sum(&pool, S0 + CLAIM_POOL + 1,
-					 CLAIM_POOL, 0), 4);
+	ck_assert_uint_eq(
+		claim_pool_sum(&pool, S0 + CLAIM_POOL + 1, CLAIM_POOL, 0), 4);
 }
 END_TEST
 

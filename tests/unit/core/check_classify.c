@@ -13,83 +13,143 @@
 struct row {
 	const char *what;
 	struct evidence e;
-	int credit;		/* -1: none; else one credit of this kind */
+	int credit; /* -1: none; else one credit of this kind */
 	enum cause want;
 };
 
 /* Inference without the kernel's reason: §5 of kernel-facts. */
 static const struct row rows[] = {
 	{ "a: SYN to a closed port",
-	  { .tcp_flags = RA, .seq = 0 }, -1, CAUSE_CLOSED_PORT },
+	  { .tcp_flags = RA, .seq = 0 },
+	  -1,
+	  CAUSE_CLOSED_PORT },
 	{ "b: stray ACK, no socket, no listener",
-	  { .tcp_flags = R, .seq = 5000, .lookup = LOOKUP_NOT_DONE }, -1,
+	  { .tcp_flags = R, .seq = 5000, .lookup = LOOKUP_NOT_DONE },
+	  -1,
 	  CAUSE_STRAY_SEGMENT },
 	{ "b2: stray ACK answered by the listener (its uid)",
-	  { .tcp_flags = R, .seq = 5000, .has_uid = true, .listener = true,
-	    .listener_uid = true }, -1, CAUSE_STRAY_SEGMENT },
+	  { .tcp_flags = R,
+	    .seq = 5000,
+	    .has_uid = true,
+	    .listener = true,
+	    .listener_uid = true },
+	  -1,
+	  CAUSE_STRAY_SEGMENT },
 	{ "b3: bad final ACK, request socket found",
-	  { .tcp_flags = R, .seq = 7, .has_uid = true, .listener = true,
-	    .lookup = LOOKUP_SYN_RECV }, -1, CAUSE_STRAY_SEGMENT },
+	  { .tcp_flags = R,
+	    .seq = 7,
+	    .has_uid = true,
+	    .listener = true,
+	    .lookup = LOOKUP_SYN_RECV },
+	  -1,
+	  CAUSE_STRAY_SEGMENT },
 	{ "c: SO_LINGER {1,0} close (TCPAbortOnData)",
 	  { .tcp_flags = RA, .seq = 12345, .has_uid = true },
-	  CR_ABORT_ON_DATA, CAUSE_APP_ABORT },
+	  CR_ABORT_ON_DATA,
+	  CAUSE_APP_ABORT },
 	{ "c server side: listener present, uid",
-	  { .tcp_flags = RA, .seq = 12345, .has_uid = true, .listener = true,
-	    .listener_uid = true }, CR_ABORT_ON_DATA, CAUSE_APP_ABORT },
+	  { .tcp_flags = RA,
+	    .seq = 12345,
+	    .has_uid = true,
+	    .listener = true,
+	    .listener_uid = true },
+	  CR_ABORT_ON_DATA,
+	  CAUSE_APP_ABORT },
 	{ "d: close with unread data (TCPAbortOnClose)",
-	  { .tcp_flags = RA, .seq = 99, .has_uid = true }, CR_ABORT_ON_CLOSE,
+	  { .tcp_flags = RA, .seq = 99, .has_uid = true },
+	  CR_ABORT_ON_CLOSE,
 	  CAUSE_UNREAD_CLOSE },
 	{ "d2: data after close, server side (TCPAbortOnData)",
-	  { .tcp_flags = R, .seq = 42, .listener = true,
-	    .lookup = LOOKUP_LISTEN }, CR_ABORT_ON_DATA,
+	  { .tcp_flags = R,
+	    .seq = 42,
+	    .listener = true,
+	    .lookup = LOOKUP_LISTEN },
+	  CR_ABORT_ON_DATA,
 	  CAUSE_DATA_AFTER_CLOSE },
 	{ "d3: data after close, server side, timewait sock (no counter)",
-	  { .tcp_flags = R, .seq = 42, .listener = true }, -1,
+	  { .tcp_flags = R, .seq = 42, .listener = true },
+	  -1,
 	  CAUSE_DATA_AFTER_CLOSE },
 	{ "d3 client port: our closed connection, no listener",
-	  { .tcp_flags = R, .seq = 42, .recent_conn = true,
-	    .recent_state = TCPS_FIN_WAIT2, .lookup = LOOKUP_NONE }, -1,
+	  { .tcp_flags = R,
+	    .seq = 42,
+	    .recent_conn = true,
+	    .recent_state = TCPS_FIN_WAIT2,
+	    .lookup = LOOKUP_NONE },
+	  -1,
 	  CAUSE_DATA_AFTER_CLOSE },
 	{ "e2: SYN to a FIN_WAIT2-substate timewait sock",
-	  { .tcp_flags = RA, .seq = 0, .recent_conn = true,
-	    .recent_state = TCPS_FIN_WAIT2 }, -1, CAUSE_TIME_WAIT },
+	  { .tcp_flags = RA,
+	    .seq = 0,
+	    .recent_conn = true,
+	    .recent_state = TCPS_FIN_WAIT2 },
+	  -1,
+	  CAUSE_TIME_WAIT },
 	{ "f: accept queue overflow (ListenOverflows)",
-	  { .tcp_flags = R, .seq = 1001, .has_uid = true, .listener = true,
-	    .listener_uid = true, .lookup = LOOKUP_LISTEN },
-	  CR_LISTEN_OVERFLOWS, CAUSE_LISTEN_OVERFLOW },
+	  { .tcp_flags = R,
+	    .seq = 1001,
+	    .has_uid = true,
+	    .listener = true,
+	    .listener_uid = true,
+	    .lookup = LOOKUP_LISTEN },
+	  CR_LISTEN_OVERFLOWS,
+	  CAUSE_LISTEN_OVERFLOW },
 	{ "p: listener closed with children queued",
-	  { .tcp_flags = RA, .seq = 777 }, -1, CAUSE_LISTENER_CLOSED },
+	  { .tcp_flags = RA, .seq = 777 },
+	  -1,
+	  CAUSE_LISTENER_CLOSED },
 	{ "g: orphan over the memory limit (TCPAbortOnMemory)",
-	  { .tcp_flags = RA, .seq = 777 }, CR_ABORT_ON_MEMORY,
+	  { .tcp_flags = RA, .seq = 777 },
+	  CR_ABORT_ON_MEMORY,
 	  CAUSE_MEMORY_ABORT },
 	{ "h: keepalive timeout (TCPAbortOnTimeout)",
 	  { .tcp_flags = RA, .seq = 31337, .has_uid = true },
-	  CR_ABORT_ON_TIMEOUT, CAUSE_KEEPALIVE_TIMEOUT },
+	  CR_ABORT_ON_TIMEOUT,
+	  CAUSE_KEEPALIVE_TIMEOUT },
 	{ "j: connect(AF_UNSPEC), no counter",
-	  { .tcp_flags = RA, .seq = 31337, .has_uid = true }, -1,
+	  { .tcp_flags = RA, .seq = 31337, .has_uid = true },
+	  -1,
 	  CAUSE_APP_ABORT },
 	{ "k: TCP_LINGER2 < 0 in FIN_WAIT2 (TCPAbortOnLinger)",
-	  { .tcp_flags = RA, .seq = 31337 }, CR_ABORT_ON_LINGER,
+	  { .tcp_flags = RA, .seq = 31337 },
+	  CR_ABORT_ON_LINGER,
 	  CAUSE_FIN_WAIT_ABORT },
 	{ "q: ss -K, no counter",
-	  { .tcp_flags = RA, .seq = 4, .has_uid = true }, -1,
+	  { .tcp_flags = RA, .seq = 4, .has_uid = true },
+	  -1,
 	  CAUSE_APP_ABORT },
 	{ "bad SYN-ACK refused by a SYN_SENT socket",
-	  { .tcp_flags = R, .seq = 9, .has_uid = true,
-	    .lookup = LOOKUP_SYN_SENT }, -1, CAUSE_BAD_SEGMENT },
+	  { .tcp_flags = R,
+	    .seq = 9,
+	    .has_uid = true,
+	    .lookup = LOOKUP_SYN_SENT },
+	  -1,
+	  CAUSE_BAD_SEGMENT },
 	{ "i: firewall chosen by the batch pass",
-	  { .tcp_flags = RA, .seq = 0, .firewall = true }, -1,
+	  { .tcp_flags = RA, .seq = 0, .firewall = true },
+	  -1,
 	  CAUSE_FIREWALL },
 	{ "late segment for a connection we reset (keepalive, abort)",
-	  { .tcp_flags = R, .seq = 42, .recent_conn = true,
-	    .recent_state = TCPS_ESTABLISHED, .recent_reset = true,
-	    .lookup = LOOKUP_NONE }, CR_ABORT_ON_DATA, CAUSE_STRAY_SEGMENT },
+	  { .tcp_flags = R,
+	    .seq = 42,
+	    .recent_conn = true,
+	    .recent_state = TCPS_ESTABLISHED,
+	    .recent_reset = true,
+	    .lookup = LOOKUP_NONE },
+	  CR_ABORT_ON_DATA,
+	  CAUSE_STRAY_SEGMENT },
 	{ "SYN on the tuple of a connection we reset: no timewait sock",
-	  { .tcp_flags = RA, .seq = 0, .recent_conn = true, .recent_fresh = true,
-	    .recent_state = TCPS_ESTABLISHED, .recent_reset = true }, -1,
+	  { .tcp_flags = RA,
+	    .seq = 0,
+	    .recent_conn = true,
+	    .recent_fresh = true,
+	    .recent_state = TCPS_ESTABLISHED,
+	    .recent_reset = true },
+	  -1,
 	  CAUSE_CLOSED_PORT },
 	{ "traced reset wrongly marked firewall: the trace wins",
-	  { .tcp_flags = RA, .seq = 0, .firewall = true, .traced = true }, -1,
+	  { .tcp_flags = RA, .seq = 0, .firewall = true, .traced = true },
+	  -1,
 	  CAUSE_CLOSED_PORT },
 };
 
@@ -167,8 +227,7 @@ static const struct {
 	{ KREASON_TCP_TIMEWAIT_SOCKET, RA, 0, false, CAUSE_TIME_WAIT },
 	{ KREASON_TCP_ABORT_ON_LINGER, RA, 9, false, CAUSE_FIN_WAIT_ABORT },
 	{ KREASON_TCP_ABORT_ON_MEMORY, RA, 9, false, CAUSE_MEMORY_ABORT },
-	{ KREASON_TCP_KEEPALIVE_TIMEOUT, RA, 9, true,
-	  CAUSE_KEEPALIVE_TIMEOUT },
+	{ KREASON_TCP_KEEPALIVE_TIMEOUT, RA, 9, true, CAUSE_KEEPALIVE_TIMEOUT },
 	{ KREASON_TCP_STATE, RA, 9, true, CAUSE_APP_ABORT },
 	{ KREASON_TCP_STATE, RA, 9, false, CAUSE_LISTENER_CLOSED },
 	{ KREASON_TCP_DISCONNECT_WITH_DATA, RA, 9, true, CAUSE_APP_ABORT },
@@ -192,8 +251,8 @@ START_TEST(t_kernel_reason)
 	struct credits cr;
 
 	credits_init(&cr, 2000);
-	ck_assert_msg(classify(&e, &cr) == kernel_rows[_i].want,
-		      "%s: got %s", kreason_name(kernel_rows[_i].r),
+	ck_assert_msg(classify(&e, &cr) == kernel_rows[_i].want, "%s: got %s",
+		      kreason_name(kernel_rows[_i].r),
 		      cause_name(classify(&e, &cr)));
 }
 END_TEST
@@ -202,7 +261,9 @@ START_TEST(t_kernel_reason_beats_evidence)
 {
 	/* A credit for AbortOnClose is there, but the kernel says TCP_STATE:
 	 * the reason wins and the credit stays for its own reset. */
-	struct evidence e = { .tcp_flags = RA, .seq = 9, .has_uid = true,
+	struct evidence e = { .tcp_flags = RA,
+			      .seq = 9,
+			      .has_uid = true,
 			      .kreason = KREASON_TCP_STATE };
 	struct evidence f = { .tcp_flags = RA, .seq = 9, .has_uid = true };
 	struct credits cr;
@@ -217,16 +278,21 @@ END_TEST
 START_TEST(t_firewall_rank)
 {
 	struct evidence syn_closed = { .tcp_flags = RA, .seq = 0 };
-	struct evidence syn_listening = { .tcp_flags = RA, .seq = 0,
+	struct evidence syn_listening = { .tcp_flags = RA,
+					  .seq = 0,
 					  .listener = true };
-	struct evidence live = { .tcp_flags = R, .seq = 8,
+	struct evidence live = { .tcp_flags = R,
+				 .seq = 8,
 				 .lookup = LOOKUP_LIVE };
-	struct evidence foreign = { .tcp_flags = RA, .seq = 0,
+	struct evidence foreign = { .tcp_flags = RA,
+				    .seq = 0,
 				    .foreign_source = true };
 	struct evidence abort = { .tcp_flags = RA, .seq = 8 };
 	struct evidence owned = { .tcp_flags = R, .seq = 8, .has_uid = true };
-	struct evidence traced = { .tcp_flags = RA, .seq = 0,
-				   .kreason = KREASON_NO_SOCKET, .traced = true };
+	struct evidence traced = { .tcp_flags = RA,
+				   .seq = 0,
+				   .kreason = KREASON_NO_SOCKET,
+				   .traced = true };
 
 	ck_assert_int_eq(classify_firewall_rank(&foreign), 100);
 	ck_assert_int_ge(classify_firewall_rank(&foreign), FIREWALL_CERTAIN);
@@ -247,14 +313,22 @@ END_TEST
  * or VRRP address added a moment ago) cannot make it a firewall's. */
 START_TEST(t_kernel_word_wins)
 {
-	struct evidence reason = { .tcp_flags = RA, .seq = 0, .traced = true,
+	struct evidence reason = { .tcp_flags = RA,
+				   .seq = 0,
+				   .traced = true,
 				   .kreason = KREASON_NO_SOCKET,
-				   .foreign_source = true, .firewall = true };
-	struct evidence flags = { .tcp_flags = R, .seq = 77, .traced = true,
+				   .foreign_source = true,
+				   .firewall = true };
+	struct evidence flags = { .tcp_flags = R,
+				  .seq = 77,
+				  .traced = true,
 				  .kreason = KREASON_TCP_FLAGS,
-				  .foreign_source = true, .firewall = true };
-	struct evidence actor_only = { .tcp_flags = RA, .seq = 0,
-				       .traced = true, .foreign_source = true };
+				  .foreign_source = true,
+				  .firewall = true };
+	struct evidence actor_only = { .tcp_flags = RA,
+				       .seq = 0,
+				       .traced = true,
+				       .foreign_source = true };
 	struct credits cr;
 
 	credits_init(&cr, 2000);
@@ -272,10 +346,13 @@ END_TEST
 START_TEST(t_untraced_rank)
 {
 	struct evidence seen = { .tcp_flags = RA, .seq = 0 };
-	struct evidence missed = { .tcp_flags = RA, .seq = 0,
+	struct evidence missed = { .tcp_flags = RA,
+				   .seq = 0,
 				   .trace_complete = true };
-	struct evidence live = { .tcp_flags = R, .seq = 8,
-				 .lookup = LOOKUP_LIVE, .trace_complete = true };
+	struct evidence live = { .tcp_flags = R,
+				 .seq = 8,
+				 .lookup = LOOKUP_LIVE,
+				 .trace_complete = true };
 
 	ck_assert_int_gt(classify_firewall_rank(&missed),
 			 classify_firewall_rank(&seen));
@@ -333,8 +410,9 @@ Suite *classify_suite(void)
 
 	tcase_add_loop_test(tc, t_inference, 0,
 			    (int)(sizeof(rows) / sizeof(rows[0])));
-	tcase_add_loop_test(tc, t_kernel_reason, 0,
-			    (int)(sizeof(kernel_rows) / sizeof(kernel_rows[0])));
+	tcase_add_loop_test(
+		tc, t_kernel_reason, 0,
+		(int)(sizeof(kernel_rows) / sizeof(kernel_rows[0])));
 	tcase_add_test(tc, t_credit_consumed_once);
 	tcase_add_test(tc, t_credits_expire);
 	tcase_add_test(tc, t_credits_bounded);

@@ -319,8 +319,8 @@ START_TEST(t_args_basic)
 	ck_assert_int_eq(RUN("-fnvv", "-s", "/tmp/ctl", "-e", "-",
 			     "--qthreshold=100", "--netns", "blue", "-u",
 			     "nobody", "--rcvbuf", "16M", "--flush-timeout",
-			     "20", "--budget", "1000",
-			     "--reconcile-interval", "5000", "-g100"),
+			     "20", "--budget", "1000", "--reconcile-interval",
+			     "5000", "-g100"),
 			 0);
 	ck_assert(c.foreground);
 	ck_assert(c.check_only);
@@ -415,8 +415,8 @@ START_TEST(t_args_file)
 	ck_assert_str_eq(c.socket_path, "/tmp/file.sock");
 
 	fresh();
-	ck_assert_int_eq(run_args((const char *const[]){
-				 "rstmond", "--rules", "/cli", NULL }),
+	ck_assert_int_eq(run_args((const char *const[]){ "rstmond", "--rules",
+							 "/cli", NULL }),
 			 0);
 	/* No -c: the file named in c (missing here) is skipped. */
 	ck_assert_uint_eq(c.group, 5);
@@ -446,8 +446,7 @@ START_TEST(t_args_file_errors)
 	snprintf(missing, sizeof(missing), "%s/missing.conf", dir);
 	fresh();
 	ck_assert_int_eq(RUN("-c", missing), -1);
-	snprintf(want, sizeof(want), "%s: No such file or directory",
-		 missing);
+	snprintf(want, sizeof(want), "%s: No such file or directory", missing);
 	ck_assert_str_eq(err, want);
 	remove_conf();
 }
@@ -456,13 +455,11 @@ END_TEST
 START_TEST(t_args_help_version)
 {
 	fresh();
-	ck_assert_int_eq(run_quiet((const char *const[]){ "rstmond", "-V",
-							  NULL }),
-			 1);
+	ck_assert_int_eq(
+		run_quiet((const char *const[]){ "rstmond", "-V", NULL }), 1);
 	fresh();
-	ck_assert_int_eq(run_quiet((const char *const[]){ "rstmond", "-g",
-							  "7", "--help",
-							  NULL }),
+	ck_assert_int_eq(run_quiet((const char *const[]){ "rstmond", "-g", "7",
+							  "--help", NULL }),
 			 1);
 }
 END_TEST
@@ -476,22 +473,24 @@ START_TEST(t_args_twice)
 	char cluster[192];
 
 	fresh();
-	ck_assert_int_eq(run_quiet_in(&other_args, (const char *const[]){
-					      "rstmond", "-hV", NULL }),
-			 1);
+	ck_assert_int_eq(
+		run_quiet_in(&other_args,
+			     (const char *const[]){ "rstmond", "-hV", NULL }),
+		1);
 	fresh();
-	ck_assert_int_eq(run_quiet((const char *const[]){ "rstmond", "-g",
-							  "7", NULL }),
-			 0);
+	ck_assert_int_eq(
+		run_quiet((const char *const[]){ "rstmond", "-g", "7", NULL }),
+		0);
 	ck_assert_uint_eq(c.group, 7);
 	fresh();
 	/* Stopped at 'z', with "c<path>" still unread. */
 	write_conf("group = 9\n");
 	snprintf(cluster, sizeof(cluster), "-vzc%s", path);
 	fresh();
-	ck_assert_int_eq(run_args_in(&other_args, (const char *const[]){
-					     "rstmond", cluster, NULL }),
-			 -1);
+	ck_assert_int_eq(
+		run_args_in(&other_args,
+			    (const char *const[]){ "rstmond", cluster, NULL }),
+		-1);
 	ck_assert_str_eq(err, "option -z: unknown (see --help)");
 	ck_assert_uint_eq(c.group, 9);
 	fresh();

@@ -302,8 +302,7 @@ START_TEST(t_hook)
 	ck_assert_str_eq(err, "test.conf:1: hook: 'bin/true' is not an "
 			      "absolute path");
 	ck_assert_int_eq(parse("hook = true\n"), -1);
-	ck_assert_int_eq(parse("hook = /nonexistent/rstmon-unit/hook x\n"),
-			 -1);
+	ck_assert_int_eq(parse("hook = /nonexistent/rstmon-unit/hook x\n"), -1);
 	ck_assert_str_eq(err, "test.conf:1: hook: /nonexistent/rstmon-unit/"
 			      "hook: No such file or directory");
 	ck_assert_int_eq(parse("hook = /bin/true 'a\n"), -1);
@@ -318,8 +317,10 @@ START_TEST(t_hook)
 	fresh();
 	snprintf(want, sizeof(want), "hook = %s\n", path);
 	ck_assert_int_eq(parse(want), -1);
-	snprintf(want, sizeof(want), "test.conf:1: hook: %s: Permission "
-				     "denied", path);
+	snprintf(want, sizeof(want),
+		 "test.conf:1: hook: %s: Permission "
+		 "denied",
+		 path);
 	ck_assert_str_eq(err, want);
 	ck_assert_int_eq(chmod(path, 0755), 0);
 	snprintf(want, sizeof(want), "hook = %s --flag\n", path);

@@ -11,8 +11,8 @@
 #include "unit.h"
 #include "alertfmt.h"
 
-#define T0 1000000ULL		/* now_ms at second 0 */
-#define W0 1700000000LL	/* wall at second 0: 2023-11-14T22:13:20Z */
+#define T0 1000000ULL	/* now_ms at second 0 */
+#define W0 1700000000LL /* wall at second 0: 2023-11-14T22:13:20Z */
 #define REC_MAX 512
 
 /* One alert change as the callback saw it. */
@@ -20,7 +20,7 @@ struct rec {
 	enum alert_change ch;
 	enum alert_type type;
 	char key[96];
-	uint64_t at_ms;		/* the tick's now_ms */
+	uint64_t at_ms; /* the tick's now_ms */
 	struct alert a;
 };
 
@@ -30,12 +30,12 @@ struct harness {
 	struct detect *d;
 	struct stats *st;
 	struct detect_env env;
-	bool alive;		/* listener_alive's answer, any port */
+	bool alive; /* listener_alive's answer, any port */
 	unsigned int alive_calls;
 	uint64_t now_ms;
 	struct rec rec[REC_MAX];
 	int n;
-	uint64_t last_asserted;	/* of the alert followed by track() */
+	uint64_t last_asserted; /* of the alert followed by track() */
 };
 
 static struct harness h;
@@ -618,8 +618,8 @@ END_TEST
 /* A spoofed flood over `stray` unexplained resets a second. */
 static void flood_with_stray(unsigned int stray)
 {
-	struct detect_event st = ev_owner(0x0a000002, 443,
-					  CAUSE_STRAY_SEGMENT, "nginx", 7);
+	struct detect_event st =
+		ev_owner(0x0a000002, 443, CAUSE_STRAY_SEGMENT, "nginx", 7);
 	unsigned int sec;
 
 	for (sec = 0; sec < 12; sec++) {
@@ -689,7 +689,7 @@ START_TEST(test_down_raise_clear)
 	/* redis went away at second 0; clients retry 100 times a second. */
 	for (sec = 0; sec < 30; sec++) {
 		if (sec == 21)
-			h.alive = true;	/* back */
+			h.alive = true; /* back */
 		if (sec < 21)
 			burst(&e, sec, 100);
 		tick_sec(sec);
@@ -709,10 +709,11 @@ START_TEST(test_down_raise_clear)
 	ck_assert_int_eq(h.rec[0].a.ev.down.gone_wall, W0);
 	ck_assert_uint_eq(h.rec[0].a.ev.down.attempts, 300);
 	alert_format_kv(&h.rec[0].a, ALERT_RAISED, line, sizeof(line));
-	ck_assert_str_eq(line, "alert=service_down state=raised port=6379 family=4 "
-			       "last_owner=redis-server pid=812 "
-			       "unit=redis-server.service "
-			       "since=2023-11-14T22:13:20Z attempts=300");
+	ck_assert_str_eq(line,
+			 "alert=service_down state=raised port=6379 family=4 "
+			 "last_owner=redis-server pid=812 "
+			 "unit=redis-server.service "
+			 "since=2023-11-14T22:13:20Z attempts=300");
 	/* The listener is back: cleared at once, not after quiet_s. */
 	expect(1, ALERT_CLEARED, ALERT_SERVICE_DOWN, "ipv4:6379", at(21, 999));
 	ck_assert_uint_eq(h.rec[1].a.ev.down.attempts, 2100);
@@ -812,8 +813,7 @@ START_TEST(test_overflow)
 	ck_assert_uint_eq(h.rec[0].a.ev.overflow.backlog, 128);
 	ck_assert_uint_eq(h.rec[0].a.ev.overflow.queue, 129);
 	ck_assert_uint_eq(h.rec[0].a.ev.overflow.resets, 1);
-	ck_assert_str_eq(h.rec[0].a.ev.overflow.owner,
-			 "nginx (nginx.service)");
+	ck_assert_str_eq(h.rec[0].a.ev.overflow.owner, "nginx (nginx.service)");
 	alert_format_kv(&h.rec[0].a, ALERT_RAISED, line, sizeof(line));
 	ck_assert_str_eq(line, "alert=listen_overflow state=raised port=8080 "
 			       "owner=\"nginx (nginx.service)\" backlog=128 "
@@ -830,8 +830,7 @@ START_TEST(test_storm_raise)
 {
 	struct detect_event ab = ev_owner(0x0a000001, 8443, CAUSE_APP_ABORT,
 					  "java (app.service)", 4242);
-	struct detect_event uc = ev_owner(0x0a000002, 8443,
-					  CAUSE_UNREAD_CLOSE,
+	struct detect_event uc = ev_owner(0x0a000002, 8443, CAUSE_UNREAD_CLOSE,
 					  "java (app.service)", 4242);
 	char line[256];
 	unsigned int sec;
@@ -888,8 +887,8 @@ START_TEST(test_storm_busy_background)
 {
 	struct detect_event ab = ev_owner(0x0a000001, 8443, CAUSE_APP_ABORT,
 					  "java (app.service)", 4242);
-	struct detect_event st = ev_owner(0x0a000002, 443,
-					  CAUSE_STRAY_SEGMENT, "nginx", 7);
+	struct detect_event st =
+		ev_owner(0x0a000002, 443, CAUSE_STRAY_SEGMENT, "nginx", 7);
 	unsigned int sec;
 
 	/* 35/s of unexplained resets (below the floor of 50), then an
@@ -992,8 +991,10 @@ START_TEST(test_rate_hysteresis)
 	/* Five quiet minutes (1/s) make the baseline; then 60/s for 20 s,
 	 * 30/s for a minute, 10/s. */
 	for (sec = 0; sec < 440; sec++) {
-		stray_second(sec, sec < 300 ? 1 : sec < 320 ? 60 :
-				  sec < 380 ? 30 : 10);
+		stray_second(sec, sec < 300 ? 1 :
+				  sec < 320 ? 60 :
+				  sec < 380 ? 30 :
+					      10);
 		tick_sec(sec);
 		if (sec == 299)
 			ck_assert_int_eq(h.n, 0);
@@ -1150,8 +1151,8 @@ END_TEST
 START_TEST(test_reserve_two_floods)
 {
 	struct detect_event ab[60];
-	struct detect_event ov = ev_owner(0x0a000009, 8080,
-					  CAUSE_LISTEN_OVERFLOW, "nginx", 1);
+	struct detect_event ov =
+		ev_owner(0x0a000009, 8080, CAUSE_LISTEN_OVERFLOW, "nginx", 1);
 	char owner[32];
 	unsigned int sec, i, k;
 
@@ -1202,8 +1203,8 @@ START_TEST(test_alerts_oldest_first)
 	const struct alert *list[4];
 	struct detect_event x = ev4(0xcb007107, 0, CAUSE_CLOSED_PORT);
 	struct detect_event y = ev4(0xcb007108, 0, CAUSE_CLOSED_PORT);
-	struct detect_event ov = ev_owner(0x0a000009, 8080,
-					  CAUSE_LISTEN_OVERFLOW, "nginx", 1);
+	struct detect_event ov =
+		ev_owner(0x0a000009, 8080, CAUSE_LISTEN_OVERFLOW, "nginx", 1);
 	unsigned int sec, i;
 
 	/* Scanner x (second 0) and an overflow (second 1, kept alive);
@@ -1220,8 +1221,7 @@ START_TEST(test_alerts_oldest_first)
 	}
 	ck_assert_int_eq(h.n, 4);
 	expect(0, ALERT_RAISED, ALERT_PORT_SCAN, "203.0.113.7", at(0, 999));
-	expect(1, ALERT_RAISED, ALERT_LISTEN_OVERFLOW, "port 8080",
-	       at(1, 999));
+	expect(1, ALERT_RAISED, ALERT_LISTEN_OVERFLOW, "port 8080", at(1, 999));
 	expect(2, ALERT_CLEARED, ALERT_PORT_SCAN, "203.0.113.7", at(39, 999));
 	expect(3, ALERT_RAISED, ALERT_PORT_SCAN, "203.0.113.8", at(50, 999));
 	ck_assert_int_eq(detect_alerts(h.d, list, 4), 2);
@@ -1409,13 +1409,14 @@ START_TEST(test_format_kv)
 	a.ev.down.pid = 812;
 	snprintf(a.ev.down.unit, sizeof(a.ev.down.unit),
 		 "redis-server.service");
-	a.ev.down.gone_wall = 1795435387;	/* 2026-11-23T12:03:07Z */
+	a.ev.down.gone_wall = 1795435387; /* 2026-11-23T12:03:07Z */
 	a.ev.down.attempts = 42;
 	alert_format_kv(&a, ALERT_RAISED, line, sizeof(line));
-	ck_assert_str_eq(line, "alert=service_down state=raised port=6379 family=4 "
-			       "last_owner=redis-server pid=812 "
-			       "unit=redis-server.service "
-			       "since=2026-11-23T12:03:07Z attempts=42");
+	ck_assert_str_eq(line,
+			 "alert=service_down state=raised port=6379 family=4 "
+			 "last_owner=redis-server pid=812 "
+			 "unit=redis-server.service "
+			 "since=2026-11-23T12:03:07Z attempts=42");
 
 	memset(&a, 0, sizeof(a));
 	a.type = ALERT_RESET_RATE;

@@ -9,7 +9,7 @@
 #include "detector.h"
 #include "unit.h"
 
-#define T0 1000000ULL		/* now_ms at second 0 */
+#define T0 1000000ULL /* now_ms at second 0 */
 #define W0 1700000000LL
 
 /* The lifecycle as a detector sees it, recording what it was told. */
@@ -18,8 +18,8 @@ struct fake {
 	int off;
 	struct alert last;
 	char off_key[96];
-	unsigned int count;	/* alert_count's answer */
-	bool alive;		/* listener_alive's answer */
+	unsigned int count; /* alert_count's answer */
+	bool alive;	    /* listener_alive's answer */
 };
 
 static struct fake fk;
@@ -133,8 +133,8 @@ static void tick(const struct detector_ops *ops, uint64_t now_ms)
 START_TEST(test_ops)
 {
 	const struct detector_ops *all[] = {
-		&det_scan, &det_flood, &det_down, &det_overflow, &det_storm,
-		&det_rate,
+		&det_scan,     &det_flood, &det_down,
+		&det_overflow, &det_storm, &det_rate,
 	};
 	bool seen[ALERT_TYPE_MAX] = { false };
 	unsigned int i;
@@ -147,8 +147,8 @@ START_TEST(test_ops)
 		seen[all[i]->type] = true;
 		ck_assert_uint_gt(all[i]->state_size, 0);
 		ck_assert_ptr_nonnull(all[i]->tick);
-		ck_assert_int_eq(all[i]->burst, all[i] == &det_flood ||
-							all[i] == &det_storm);
+		ck_assert_int_eq(all[i]->burst,
+				 all[i] == &det_flood || all[i] == &det_storm);
 	}
 	ck_assert_ptr_null(det_rate.event);
 }
@@ -201,7 +201,7 @@ START_TEST(test_down_alone)
 	e.lport = 6379;
 	e.cause = CAUSE_CLOSED_PORT;
 	e.wall = W0;
-	ck_assert(!feed(&det_down, &e, T0));	/* no listener went away */
+	ck_assert(!feed(&det_down, &e, T0)); /* no listener went away */
 	e.had_listener = true;
 	e.gone_wall = W0 - 5;
 	ck_assert(feed(&det_down, &e, T0));

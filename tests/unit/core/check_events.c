@@ -73,11 +73,11 @@ static void ref_format(struct json *j, const struct rst_event *ev,
 		 ev->ts.tv_nsec / 1000);
 	json_raw_value(j, "ts", ts, strlen(ts));
 	json_u64(j, "family", ev->family == AF_INET6 ? 6 : 4);
-	json_str(j, "local", inet_ntop(ev->family, ev->local, addr,
-				       sizeof(addr)));
+	json_str(j, "local",
+		 inet_ntop(ev->family, ev->local, addr, sizeof(addr)));
 	json_u64(j, "lport", ev->lport);
-	json_str(j, "remote", inet_ntop(ev->family, ev->remote, addr,
-					sizeof(addr)));
+	json_str(j, "remote",
+		 inet_ntop(ev->family, ev->remote, addr, sizeof(addr)));
 	json_u64(j, "rport", ev->rport);
 	json_str(j, "flags", packet_flags_str(ev->tcp_flags, flags));
 	json_u64(j, "seq", ev->seq);
@@ -119,7 +119,7 @@ static void rand_addr(uint8_t family, uint8_t *a)
 		a[2 * i] = (uint8_t)(rnd(2) ? rnd(256) : 0);
 		a[2 * i + 1] = (uint8_t)(rnd(4) ? rnd(256) : 0);
 	}
-	if (rnd(8) == 0) {		/* IPv4-mapped or -compatible */
+	if (rnd(8) == 0) { /* IPv4-mapped or -compatible */
 		memset(a, 0, 10);
 		a[10] = a[11] = rnd(2) ? 0xff : 0;
 	}
@@ -129,8 +129,11 @@ static void rand_addr(uint8_t family, uint8_t *a)
 static void rand_text(char *s, size_t size)
 {
 	static const char *const bits[] = {
-		"nginx", "\"", "\\", "\n", "\t", "\x01", "\x7f", "é",
-		"\xe2\x82\xac", "\xff", "\xc3", "/system.slice/a.service", " ",
+		"nginx", "\"",	 "\\",
+		"\n",	 "\t",	 "\x01",
+		"\x7f",	 "é",	 "\xe2\x82\xac",
+		"\xff",	 "\xc3", "/system.slice/a.service",
+		" ",
 	};
 	size_t n = 0, k, want = rnd((unsigned int)size);
 
@@ -159,8 +162,8 @@ static void rand_owner(struct proc_owner *o)
 		rand_text(o->cgroup, sizeof(o->cgroup));
 }
 
-static void rand_event(struct rst_event *ev, struct attribution *at,
-		       char *user, size_t userlen)
+static void rand_event(struct rst_event *ev, struct attribution *at, char *user,
+		       size_t userlen)
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->family = rnd(2) ? AF_INET6 : AF_INET;
@@ -197,8 +200,7 @@ static void rand_event(struct rst_event *ev, struct attribution *at,
 	rand_text(at->actor_comm, sizeof(at->actor_comm));
 }
 
-static void check_same(const struct rst_event *ev,
-		       const struct event_extra *x)
+static void check_same(const struct rst_event *ev, const struct event_extra *x)
 {
 	static char ref[16384];
 	char line[EVENTS_LINE_MAX];
@@ -238,7 +240,8 @@ START_TEST(t_line_longest)
 	struct rst_event ev;
 	struct attribution at;
 	struct event_extra x = { "\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01"
-				 "\x01\x01\x01\x01\x01", &at };
+				 "\x01\x01\x01\x01\x01",
+				 &at };
 	char user[33];
 
 	memset(&ev, 0xff, sizeof(ev));
@@ -284,7 +287,8 @@ START_TEST(t_line_exact)
 	ev.ack = 1;
 	ev.has_uid = true;
 	events_line(line, &ev, NULL);
-	ck_assert_str_eq(line,
+	ck_assert_str_eq(
+		line,
 		"{\"ts\":1732400000.000001,\"family\":4,\"local\":\"10.0.0.1\","
 		"\"lport\":80,\"remote\":\"10.0.0.2\",\"rport\":40000,"
 		"\"flags\":\"RA\",\"seq\":0,\"ack\":1,\"window\":0,"
@@ -295,10 +299,23 @@ END_TEST
 START_TEST(t_addr_matches_inet_ntop)
 {
 	static const char *const fixed[] = {
-		"::", "::1", "1::", "::ffff:1.2.3.4", "::1.2.3.4", "::ffff:0:0",
-		"1:0:0:2:0:0:0:3", "1:0:0:2:0:0:3:4", "0:0:1::", "1::2:0:0",
-		"2001:db8::1", "fe80::1:0:0:0", "::ffff:0.0.0.0", "::0.0.1.1",
-		"1:2:3:4:5:6:7:8", "1:0:3:4:5:6:7:8", "ffff::ffff:1.2.3.4",
+		"::",
+		"::1",
+		"1::",
+		"::ffff:1.2.3.4",
+		"::1.2.3.4",
+		"::ffff:0:0",
+		"1:0:0:2:0:0:0:3",
+		"1:0:0:2:0:0:3:4",
+		"0:0:1::",
+		"1::2:0:0",
+		"2001:db8::1",
+		"fe80::1:0:0:0",
+		"::ffff:0.0.0.0",
+		"::0.0.1.1",
+		"1:2:3:4:5:6:7:8",
+		"1:0:3:4:5:6:7:8",
+		"ffff::ffff:1.2.3.4",
 	};
 	char want[INET6_ADDRSTRLEN], got[INET6_ADDRSTRLEN];
 	uint8_t a[16];

@@ -9,8 +9,9 @@
 #include "hookargs.h"
 #include "unit.h"
 
-#define PATH_VAR "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:" \
-		 "/sbin:/bin"
+#define PATH_VAR                                                  \
+	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:" \
+	"/sbin:/bin"
 
 static struct hook_argv h;
 static char err[256];
@@ -44,12 +45,12 @@ static void argv_bad(const char *cmd, const char *why)
 START_TEST(t_argv_words)
 {
 	ARGV("/bin/true", "/bin/true");
-	ARGV("/usr/local/bin/notify --to ops alert",
-	     "/usr/local/bin/notify", "--to", "ops", "alert");
+	ARGV("/usr/local/bin/notify --to ops alert", "/usr/local/bin/notify",
+	     "--to", "ops", "alert");
 	ARGV("  \t/bin/echo \t  a\t\tb   c \t ", "/bin/echo", "a", "b", "c");
 	/* No expansion of any kind. */
-	ARGV("/bin/echo $HOME ~ *.c `id` ; | >x",
-	     "/bin/echo", "$HOME", "~", "*.c", "`id`", ";", "|", ">x");
+	ARGV("/bin/echo $HOME ~ *.c `id` ; | >x", "/bin/echo", "$HOME", "~",
+	     "*.c", "`id`", ";", "|", ">x");
 }
 END_TEST
 
@@ -122,12 +123,12 @@ START_TEST(t_argv_limits)
 	memset(cmd, 'x', sizeof(cmd));
 	cmd[0] = '/';
 	cmd[sizeof(h.buf) - 1] = '\0';
-	ck_assert_msg(hook_argv_parse(&h, cmd, err, sizeof(err)) == 0,
-		      "%s", err);
+	ck_assert_msg(hook_argv_parse(&h, cmd, err, sizeof(err)) == 0, "%s",
+		      err);
 	ck_assert_uint_eq(strlen(h.argv[0]), sizeof(h.buf) - 1);
 	memcpy(cmd + 500, " y", 2);
-	ck_assert_msg(hook_argv_parse(&h, cmd, err, sizeof(err)) == 0,
-		      "%s", err);
+	ck_assert_msg(hook_argv_parse(&h, cmd, err, sizeof(err)) == 0, "%s",
+		      err);
 	ck_assert_int_eq(h.argc, 2);
 	cmd[sizeof(h.buf) - 1] = 'x';
 	cmd[sizeof(h.buf)] = '\0';
@@ -165,7 +166,7 @@ static void env_is(const char *const *want)
 		;
 	for (i = 0; i < env.n; i++)
 		ck_assert_msg(env.envp[i] >= env.buf &&
-			      env.envp[i] < env.buf + sizeof(env.buf),
+				      env.envp[i] < env.buf + sizeof(env.buf),
 			      "envp[%d] outside buf", i);
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < env.n; j++)
@@ -213,8 +214,7 @@ START_TEST(t_env_port_scan)
 	ENV(PATH_VAR, "RSTMON_ALERT=port_scan", "RSTMON_STATE=active",
 	    "RSTMON_KEY=2001:db8::7", "RSTMON_SEVERITY=critical",
 	    "RSTMON_SINCE=1700000000", "RSTMON_REMOTE=2001:db8::7",
-	    "RSTMON_PORT=65535", "RSTMON_RATE=0.0",
-	    "RSTMON_ACTION=ratelimit");
+	    "RSTMON_PORT=65535", "RSTMON_RATE=0.0", "RSTMON_ACTION=ratelimit");
 }
 END_TEST
 
@@ -230,8 +230,7 @@ START_TEST(t_env_syn_flood)
 	build(&a, ALERT_RAISED, NULL);
 	ENV(PATH_VAR, "RSTMON_ALERT=syn_flood", "RSTMON_STATE=raised",
 	    "RSTMON_KEY=global", "RSTMON_SEVERITY=warning",
-	    "RSTMON_SINCE=1700000000", "RSTMON_PORT=80",
-	    "RSTMON_RATE=1234.6");
+	    "RSTMON_SINCE=1700000000", "RSTMON_PORT=80", "RSTMON_RATE=1234.6");
 	/* No port seen: no RSTMON_PORT at all, not "0". */
 	a.ev.flood.ntop = 0;
 	build(&a, ALERT_RAISED, NULL);
@@ -389,14 +388,14 @@ START_TEST(t_env_overflow)
 	action[room - 1 - strlen("RSTMON_ACTION=")] = 'a';
 	action[room - strlen("RSTMON_ACTION=")] = '\0';
 	build(&a, ALERT_RAISED, action);
-	ENV(PATH_VAR, "RSTMON_ALERT=service_down", "RSTMON_STATE=raised",
-	    key, "RSTMON_SEVERITY=warning", "RSTMON_SINCE=1700000000",
+	ENV(PATH_VAR, "RSTMON_ALERT=service_down", "RSTMON_STATE=raised", key,
+	    "RSTMON_SEVERITY=warning", "RSTMON_SINCE=1700000000",
 	    "RSTMON_PORT=22", "RSTMON_OWNER_UNIT=ssh.service");
 
 	action[sizeof(action) - 1] = '\0';
 	build(&a, ALERT_RAISED, action);
-	ENV(PATH_VAR, "RSTMON_ALERT=service_down", "RSTMON_STATE=raised",
-	    key, "RSTMON_SEVERITY=warning", "RSTMON_SINCE=1700000000",
+	ENV(PATH_VAR, "RSTMON_ALERT=service_down", "RSTMON_STATE=raised", key,
+	    "RSTMON_SEVERITY=warning", "RSTMON_SINCE=1700000000",
 	    "RSTMON_PORT=22", "RSTMON_OWNER_UNIT=ssh.service");
 }
 END_TEST
@@ -427,7 +426,8 @@ START_TEST(t_env_copy)
 	ck_assert_int_eq(copy.n, 9);
 	for (i = 0; i < copy.n; i++)
 		ck_assert_msg(copy.envp[i] >= copy.buf &&
-			      copy.envp[i] < copy.buf + sizeof(copy.buf),
+				      copy.envp[i] <
+					      copy.buf + sizeof(copy.buf),
 			      "copy's envp[%d] outside its buf", i);
 	ck_assert_ptr_null(copy.envp[copy.n]);
 	/* Its strings, through a copy of the copy (env_is reads env). */

@@ -62,8 +62,8 @@ static void dump(const struct sockinfo *si, int n, uint64_t now)
 
 START_TEST(t_listener_history)
 {
-	struct sockinfo redis = sock(AF_INET, "0.0.0.0", 6379, "0.0.0.0", 0,
-				     10, 812);
+	struct sockinfo redis =
+		sock(AF_INET, "0.0.0.0", 6379, "0.0.0.0", 0, 10, 812);
 	struct listener *l;
 	uint8_t a[16];
 
@@ -109,7 +109,7 @@ START_TEST(t_listener_match)
 	addr(AF_INET6, "fd00::1", c6);
 	dump(s, 3, 1);
 	l = inventory_listener(inv, AF_INET, a, 80, true);
-	ck_assert_uint_eq(l->inode, 1);	/* exact beats wildcard */
+	ck_assert_uint_eq(l->inode, 1); /* exact beats wildcard */
 	l = inventory_listener(inv, AF_INET, b, 80, true);
 	ck_assert_uint_eq(l->inode, 2);
 	/* A dual-stack [::] listener covers IPv4 too… */
@@ -128,8 +128,8 @@ END_TEST
 
 START_TEST(t_listener_v4mapped)
 {
-	struct sockinfo s = sock(AF_INET6, "::ffff:10.0.0.1", 8080, "::", 0,
-				 10, 7);
+	struct sockinfo s =
+		sock(AF_INET6, "::ffff:10.0.0.1", 8080, "::", 0, 10, 7);
 	uint8_t a[16], b[16];
 
 	addr(AF_INET, "10.0.0.1", a);
@@ -172,8 +172,8 @@ START_TEST(t_listener_all_alive_full)
 
 	ck_assert_ptr_nonnull(s);
 	for (i = 0; i <= INV_LISTENERS; i++) {
-		s[i] = sock(AF_INET, "0.0.0.0", (uint16_t)(1 + i), "0.0.0.0",
-			    0, 10, i + 1);
+		s[i] = sock(AF_INET, "0.0.0.0", (uint16_t)(1 + i), "0.0.0.0", 0,
+			    10, i + 1);
 	}
 	inventory_listeners_begin(inv);
 	for (i = 0; i < INV_LISTENERS; i++)
@@ -187,8 +187,8 @@ END_TEST
 
 START_TEST(t_conn_lookup)
 {
-	struct sockinfo c = sock(AF_INET, "10.0.0.1", 45015, "10.0.0.2", 7015,
-				 5, 4242);
+	struct sockinfo c =
+		sock(AF_INET, "10.0.0.1", 45015, "10.0.0.2", 7015, 5, 4242);
 	const struct conn *k;
 	uint8_t l[16], r[16];
 
@@ -201,10 +201,10 @@ START_TEST(t_conn_lookup)
 	ck_assert_uint_eq(k->inode, 4242);
 	ck_assert_int_eq(k->state, 5);
 	/* Too old, or another tuple: nothing. */
-	ck_assert_ptr_null(inventory_conn(inv, AF_INET, l, 45015, r, 7015,
-					  70000, 60000));
-	ck_assert_ptr_null(inventory_conn(inv, AF_INET, l, 45016, r, 7015,
-					  1500, 60000));
+	ck_assert_ptr_null(
+		inventory_conn(inv, AF_INET, l, 45015, r, 7015, 70000, 60000));
+	ck_assert_ptr_null(
+		inventory_conn(inv, AF_INET, l, 45016, r, 7015, 1500, 60000));
 	/* A timewait dump (inode 0) keeps the owner we knew. */
 	c.inode = 0;
 	c.uid = 0;
@@ -221,8 +221,8 @@ END_TEST
  * alive again (a new connection on the same ports). */
 START_TEST(t_conn_reset)
 {
-	struct sockinfo c = sock(AF_INET, "10.0.0.1", 45016, "10.0.0.2", 7016,
-				 1, 4243);
+	struct sockinfo c =
+		sock(AF_INET, "10.0.0.1", 45016, "10.0.0.2", 7016, 1, 4243);
 	const struct conn *k;
 	uint8_t l[16], r[16];
 
@@ -251,8 +251,8 @@ START_TEST(t_conn_v4mapped)
 	addr(AF_INET, "10.0.0.1", l);
 	addr(AF_INET, "10.0.0.2", r);
 	inventory_conn_add(inv, &c, 1);
-	ck_assert_ptr_nonnull(inventory_conn(inv, AF_INET, l, 80, r, 5555, 1,
-					     10));
+	ck_assert_ptr_nonnull(
+		inventory_conn(inv, AF_INET, l, 80, r, 5555, 1, 10));
 }
 END_TEST
 

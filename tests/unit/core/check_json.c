@@ -18,8 +18,7 @@ struct jp {
 
 static void jp_ws(struct jp *j)
 {
-	while (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' ||
-	       *j->p == '\r')
+	while (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')
 		j->p++;
 }
 
@@ -71,7 +70,7 @@ static bool jp_string(struct jp *j)
 			return true;
 		}
 		if (c < 0x20)
-			return false;	/* includes the final NUL */
+			return false; /* includes the final NUL */
 		if (c == '\\') {
 			c = j->p[1];
 			if (c == 'u') {
@@ -287,9 +286,9 @@ END_TEST
 
 START_TEST(t_utf8_valid)
 {
-	CHECK_STR("caf\xc3\xa9", "caf\xc3\xa9");		/* é */
-	CHECK_STR("\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80");	/* 😀 */
-	CHECK_STR("\xe2\x82\xac", "\xe2\x82\xac");		/* € */
+	CHECK_STR("caf\xc3\xa9", "caf\xc3\xa9");	   /* é */
+	CHECK_STR("\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80"); /* 😀 */
+	CHECK_STR("\xe2\x82\xac", "\xe2\x82\xac");	   /* € */
 	CHECK_STR("\xc2\x80\xdf\xbf", "\xc2\x80\xdf\xbf");
 	CHECK_STR("\xe0\xa0\x80\xef\xbf\xbf", "\xe0\xa0\x80\xef\xbf\xbf");
 	CHECK_STR("\xed\x9f\xbf\xee\x80\x80", "\xed\x9f\xbf\xee\x80\x80");
@@ -304,13 +303,15 @@ START_TEST(t_utf8_invalid)
 {
 	CHECK_STR("\xff", FFFD);
 	CHECK_STR("\xfe\xfe", FFFD FFFD);
-	CHECK_STR("\x80", FFFD);			/* lone continuation */
-	CHECK_STR("a\xbf" "b", "a" FFFD "b");
-	CHECK_STR("\xc0\x80", FFFD FFFD);		/* overlong NUL */
+	CHECK_STR("\x80", FFFD); /* lone continuation */
+	CHECK_STR("a\xbf"
+		  "b",
+		  "a" FFFD "b");
+	CHECK_STR("\xc0\x80", FFFD FFFD); /* overlong NUL */
 	CHECK_STR("\xc1\xbf", FFFD FFFD);
-	CHECK_STR("\xe0\x80\x80", FFFD FFFD FFFD);	/* overlong */
+	CHECK_STR("\xe0\x80\x80", FFFD FFFD FFFD); /* overlong */
 	CHECK_STR("\xf0\x80\x80\x80", FFFD FFFD FFFD FFFD);
-	CHECK_STR("\xed\xa0\x80", FFFD FFFD FFFD);	/* surrogate */
+	CHECK_STR("\xed\xa0\x80", FFFD FFFD FFFD); /* surrogate */
 	CHECK_STR("\xed\xbf\xbf", FFFD FFFD FFFD);
 	CHECK_STR("\xf4\x90\x80\x80", FFFD FFFD FFFD FFFD); /* > 10FFFF */
 	CHECK_STR("\xf5\x80\x80\x80", FFFD FFFD FFFD FFFD);
@@ -412,8 +413,8 @@ START_TEST(t_fixed_overflow)
 		for (i = 0; i < 16; i++)
 			ck_assert_int_eq(area[i], '#');
 		for (i = 16 + cap; i < sizeof(area); i++)
-			ck_assert_msg(area[i] == '#', "cap %zu: byte %zu",
-				      cap, i - 16);
+			ck_assert_msg(area[i] == '#', "cap %zu: byte %zu", cap,
+				      i - 16);
 	}
 }
 END_TEST

@@ -16,8 +16,7 @@
 
 static char buf[512] __attribute__((aligned(8)));
 
-static struct nlmsghdr *link_msg(uint16_t type, int ifindex,
-				       const char *name)
+static struct nlmsghdr *link_msg(uint16_t type, int ifindex, const char *name)
 {
 	struct nlmsghdr *nlh = nlb_put_header(buf);
 	struct ifinfomsg *ifi;
@@ -101,7 +100,7 @@ START_TEST(t_listing)
 	ck_assert(n->complete);
 	ck_assert(local(n, "192.0.2.10", 5));
 	ck_assert(local(n, "2001:db8::10", 5));
-	ck_assert(local(n, "127.0.0.53", 5));	/* loopback ranges */
+	ck_assert(local(n, "127.0.0.53", 5)); /* loopback ranges */
 	ck_assert(local(n, "::1", 5));
 	ck_assert(!local(n, "192.0.2.11", 5));
 	ck_assert(!local(n, "2001:db8::11", 5));
@@ -120,13 +119,17 @@ START_TEST(t_comes_and_goes)
 
 	ck_assert_int_eq(netif_apply(n, link_msg(RTM_NEWLINK, 9, "tun0"), 100),
 			 1);
-	ck_assert_int_eq(netif_apply(n, addr_msg(RTM_NEWADDR, 9, "10.8.0.1",
-						 "10.8.0.2"), 100), 1);
+	ck_assert_int_eq(
+		netif_apply(n, addr_msg(RTM_NEWADDR, 9, "10.8.0.1", "10.8.0.2"),
+			    100),
+		1);
 	ck_assert(local(n, "10.8.0.1", 101));
-	ck_assert(!local(n, "10.8.0.2", 101));	/* the peer is not ours */
+	ck_assert(!local(n, "10.8.0.2", 101)); /* the peer is not ours */
 	ck_assert_str_eq(netif_name(n, 9, 101), "tun0");
-	ck_assert_int_eq(netif_apply(n, addr_msg(RTM_DELADDR, 9, "10.8.0.1",
-						 "10.8.0.2"), 200), 1);
+	ck_assert_int_eq(
+		netif_apply(n, addr_msg(RTM_DELADDR, 9, "10.8.0.1", "10.8.0.2"),
+			    200),
+		1);
 	ck_assert_int_eq(netif_apply(n, link_msg(RTM_DELLINK, 9, "tun0"), 200),
 			 1);
 	ck_assert(local(n, "10.8.0.1", 200 + NETIF_GONE_MS - 1));
@@ -149,8 +152,10 @@ START_TEST(t_same_address_twice)
 	netif_apply(n, addr_msg(RTM_DELADDR, 2, "192.0.2.10", NULL), 20);
 	ck_assert(local(n, "192.0.2.10", 20 + 2 * NETIF_GONE_MS));
 	/* Deleting what was never there changes nothing. */
-	ck_assert_int_eq(netif_apply(n, addr_msg(RTM_DELADDR, 2, "192.0.2.99",
-						 NULL), 30), 0);
+	ck_assert_int_eq(
+		netif_apply(n, addr_msg(RTM_DELADDR, 2, "192.0.2.99", NULL),
+			    30),
+		0);
 	free(n);
 }
 END_TEST
@@ -162,7 +167,7 @@ START_TEST(t_resync)
 
 	netif_sync_begin(n);
 	netif_apply(n, link_msg(RTM_NEWLINK, 1, "lo"), 1000);
-	netif_apply(n, link_msg(RTM_NEWLINK, 2, "wan0"), 1000);	/* renamed */
+	netif_apply(n, link_msg(RTM_NEWLINK, 2, "wan0"), 1000); /* renamed */
 	netif_apply(n, addr_msg(RTM_NEWADDR, 2, "192.0.2.20", NULL), 1000);
 	netif_sync_end(n, true, 1000);
 	ck_assert(local(n, "192.0.2.20", 1001));
@@ -192,7 +197,7 @@ START_TEST(t_malformed)
 	nlh = nlb_put_header(buf);
 	nlh->nlmsg_type = RTM_NEWADDR;
 	nlb_put_extra_header(nlh, sizeof(*ifa));
-	ck_assert_int_eq(netif_apply(n, nlh, 1), 0);	/* family 0: ignored */
+	ck_assert_int_eq(netif_apply(n, nlh, 1), 0); /* family 0: ignored */
 	/* Shorter than its header. */
 	nlh = nlb_put_header(buf);
 	nlh->nlmsg_type = RTM_NEWLINK;

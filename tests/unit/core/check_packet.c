@@ -31,7 +31,7 @@ struct tcp_spec {
 	uint32_t seq, ack;
 	uint8_t flags;
 	uint16_t window;
-	unsigned int doff;	/* 32-bit words */
+	unsigned int doff; /* 32-bit words */
 	size_t data_len;
 };
 
@@ -78,7 +78,7 @@ static size_t build_v4(uint8_t *p, const struct tcp_spec *t)
 	memset(p, 0, 20);
 	p[0] = 0x45;
 	put_be16(p + 4, 0x1234);
-	put_be16(p + 6, 0x4000);	/* DF */
+	put_be16(p + 6, 0x4000); /* DF */
 	p[8] = 64;
 	p[9] = IPPROTO_TCP;
 	memcpy(p + 12, v4_local, 4);
@@ -126,8 +126,8 @@ static enum packet_result parse_exact(const uint8_t *p, size_t len,
 
 struct nl_spec {
 	uint8_t family;
-	bool payload;		/* add NFULA_PAYLOAD */
-	bool seq_short;		/* NFULA_SEQ of 2 bytes: malformed */
+	bool payload;	/* add NFULA_PAYLOAD */
+	bool seq_short; /* NFULA_SEQ of 2 bytes: malformed */
 	bool timestamp;
 	const char *prefix;
 };
@@ -138,8 +138,8 @@ static union {
 	char b[8192];
 } nlbuf;
 
-static struct nlmsghdr *build_msg(const struct nl_spec *s,
-				  const uint8_t *pkt, size_t len)
+static struct nlmsghdr *build_msg(const struct nl_spec *s, const uint8_t *pkt,
+				  size_t len)
 {
 	struct nfulnl_msg_packet_hdr ph = { 0 };
 	struct nlmsghdr *nlh;
@@ -183,8 +183,8 @@ static enum packet_result parse_msg(const struct nlmsghdr *nlh,
 	return packet_parse_nflog(nlh, &test_now, TEST_MONO, ev);
 }
 
-#define CK_RESULT(got, want)                                                  \
-	ck_assert_msg((got) == (want), "result %s, expected %s",             \
+#define CK_RESULT(got, want)                                     \
+	ck_assert_msg((got) == (want), "result %s, expected %s", \
 		      packet_result_name(got), packet_result_name(want))
 
 static void check_meta(const struct rst_event *ev)
@@ -249,8 +249,7 @@ END_TEST
 
 START_TEST(t_ipv6_rst)
 {
-	struct tcp_spec t = { 22, 51000, 7, 9, TCPF_RST | TCPF_ACK, 1234, 5,
-			      0 };
+	struct tcp_spec t = { 22, 51000, 7, 9, TCPF_RST | TCPF_ACK, 1234, 5, 0 };
 	struct nl_spec s = { .family = AF_INET6, .payload = true };
 	struct rst_event ev;
 	uint8_t pkt[128];
@@ -363,7 +362,7 @@ START_TEST(t_ipv6_fragment_hdr)
 	/* Turn the hop-by-hop header into a first fragment. */
 	pkt[6] = IPPROTO_FRAGMENT;
 	memset(pkt + 41, 0, 7);
-	pkt[43] = 1;		/* offset 0, M flag */
+	pkt[43] = 1; /* offset 0, M flag */
 	CK_RESULT(parse_exact(pkt, n, &ev), PACKET_OK);
 	ck_assert_uint_eq(ev.lport, 80);
 	/* A later fragment holds no TCP header. */
@@ -435,14 +434,12 @@ START_TEST(t_truncated_nflog)
 		full = v6 ? build_v6(pkt, &t, true) : build_v4(pkt, &t);
 		for (len = 0; len < full; len++) {
 			r = parse_msg(build_msg(&s, pkt, len), &ev);
-			ck_assert_msg(r == PACKET_E_TRUNCATED,
-				      "len %zu: %s", len,
-				      packet_result_name(r));
+			ck_assert_msg(r == PACKET_E_TRUNCATED, "len %zu: %s",
+				      len, packet_result_name(r));
 			/* The sequence number still counts. */
 			check_meta(&ev);
 		}
-		CK_RESULT(parse_msg(build_msg(&s, pkt, full), &ev),
-			  PACKET_OK);
+		CK_RESULT(parse_msg(build_msg(&s, pkt, full), &ev), PACKET_OK);
 	}
 }
 END_TEST
@@ -495,9 +492,9 @@ START_TEST(t_ipv4_fragment)
 	uint8_t pkt[128];
 	size_t n = build_v4(pkt, &rst_ack);
 
-	put_be16(pkt + 6, 185);		/* offset 1480 bytes */
+	put_be16(pkt + 6, 185); /* offset 1480 bytes */
 	CK_RESULT(parse_exact(pkt, n, &ev), PACKET_E_FRAGMENT);
-	put_be16(pkt + 6, 0x2000 | 1);	/* MF and an offset */
+	put_be16(pkt + 6, 0x2000 | 1); /* MF and an offset */
 	CK_RESULT(parse_exact(pkt, n, &ev), PACKET_E_FRAGMENT);
 	/* The first fragment carries the TCP header. */
 	put_be16(pkt + 6, 0x2000);
@@ -508,9 +505,12 @@ END_TEST
 START_TEST(t_not_rst)
 {
 	static const uint8_t flags[] = {
-		0, TCPF_ACK, TCPF_SYN | TCPF_ACK, TCPF_FIN | TCPF_ACK,
+		0,
+		TCPF_ACK,
+		TCPF_SYN | TCPF_ACK,
+		TCPF_FIN | TCPF_ACK,
 		TCPF_PSH | TCPF_ACK | TCPF_URG | TCPF_FIN | TCPF_SYN,
-		0xc0 | TCPF_ACK,	/* ECE/CWR are not flags we report */
+		0xc0 | TCPF_ACK, /* ECE/CWR are not flags we report */
 	};
 	struct nl_spec s = { .family = AF_INET, .payload = true };
 	struct tcp_spec t = rst_ack;
@@ -681,8 +681,7 @@ START_TEST(t_no_payload)
 	struct rst_event ev;
 
 	memset(&ev, 0xaa, sizeof(ev));
-	CK_RESULT(parse_msg(build_msg(&s, NULL, 0), &ev),
-		  PACKET_E_NOPAYLOAD);
+	CK_RESULT(parse_msg(build_msg(&s, NULL, 0), &ev), PACKET_E_NOPAYLOAD);
 	check_meta(&ev);
 	/* ev is cleared first. */
 	ck_assert_uint_eq(ev.family, 0);
@@ -692,7 +691,8 @@ END_TEST
 
 START_TEST(t_bad_u32_len)
 {
-	struct nl_spec s = { .family = AF_INET, .payload = true,
+	struct nl_spec s = { .family = AF_INET,
+			     .payload = true,
 			     .seq_short = true };
 	struct nlmsghdr *nlh;
 	struct nlattr *a;
@@ -728,8 +728,7 @@ START_TEST(t_short_nlmsg)
 	size_t n = build_v4(pkt, &rst_ack);
 	uint32_t len;
 
-	for (len = 0; len < NLMSG_HDRLEN + sizeof(struct nfgenmsg);
-	     len++) {
+	for (len = 0; len < NLMSG_HDRLEN + sizeof(struct nfgenmsg); len++) {
 		nlh = build_msg(&s, pkt, n);
 		nlh->nlmsg_len = len;
 		memset(&ev, 0xaa, sizeof(ev));
@@ -765,8 +764,10 @@ START_TEST(t_timestamp)
 {
 	/* The prefix puts the timestamp at a 4-byte, not 8-byte, boundary,
 	 * as a kernel message may. */
-	struct nl_spec s = { .family = AF_INET, .payload = true,
-			     .timestamp = true, .prefix = "rstmon" };
+	struct nl_spec s = { .family = AF_INET,
+			     .payload = true,
+			     .timestamp = true,
+			     .prefix = "rstmon" };
 	struct nlmsghdr *nlh;
 	struct nlattr *a;
 	struct rst_event ev;
@@ -839,7 +840,7 @@ START_TEST(t_result_name)
 	ck_assert_str_eq(packet_result_name(PACKET_E_FRAGMENT), "fragment");
 	ck_assert_str_eq(packet_result_name(PACKET_E_NOT_RST), "not_rst");
 	ck_assert_str_eq(packet_result_name(PACKET_E_MAX), "unknown");
-	ck_assert_str_eq(packet_result_name((enum packet_result)-1),
+	ck_assert_str_eq(packet_result_name((enum packet_result) - 1),
 			 "unknown");
 }
 END_TEST

@@ -46,8 +46,8 @@ static const char netstat[] =
 START_TEST(t_snmp_tcp)
 {
 	static const char *const names[] = {
-		"OutRsts", "EstabResets", "AttemptFails", "MaxConn",
-		"CurrEstab", "InSegs", "RtoAlgorithm", "InCsumErrors",
+		"OutRsts",   "EstabResets", "AttemptFails", "MaxConn",
+		"CurrEstab", "InSegs",	    "RtoAlgorithm", "InCsumErrors",
 	};
 	uint64_t out[8];
 	size_t i;
@@ -58,7 +58,7 @@ START_TEST(t_snmp_tcp)
 	ck_assert_uint_eq(out[0], 4567);
 	ck_assert_uint_eq(out[1], 3);
 	ck_assert_uint_eq(out[2], 7);
-	ck_assert_uint_eq(out[3], 0);		/* -1: no limit */
+	ck_assert_uint_eq(out[3], 0); /* -1: no limit */
 	ck_assert_uint_eq(out[4], 4);
 	ck_assert_uint_eq(out[5], 12345678901234ull);
 	ck_assert_uint_eq(out[6], 1);
@@ -105,9 +105,9 @@ END_TEST
 START_TEST(t_netstat)
 {
 	static const char *const names[] = {
-		"TCPAbortOnData", "TCPAbortOnClose", "TCPAbortOnMemory",
+		"TCPAbortOnData",    "TCPAbortOnClose",	 "TCPAbortOnMemory",
 		"TCPAbortOnTimeout", "TCPAbortOnLinger", "TCPAbortFailed",
-		"TCPChallengeACK", "TCPSYNChallenge", "EmbryonicRsts",
+		"TCPChallengeACK",   "TCPSYNChallenge",	 "EmbryonicRsts",
 	};
 	static const char *const octets[] = { "InOctets", "OutOctets" };
 	uint64_t out[9];
@@ -135,7 +135,7 @@ END_TEST
 START_TEST(t_missing_names)
 {
 	static const char *const names[] = {
-		"NoSuchCounter", "TCPAbortOn", "tcpabortondata",
+		"NoSuchCounter",   "TCPAbortOn",     "tcpabortondata",
 		"TCPAbortOnDataX", "TCPAbortOnData", "",
 	};
 	uint64_t out[6];
@@ -159,18 +159,18 @@ START_TEST(t_no_values_line)
 	static const char *const names[] = { "A", "B", "C" };
 	uint64_t out[3] = { UNSET, UNSET, UNSET };
 
-	ck_assert_int_eq(procnet_parse("Tcp: A B\n", "Tcp", names, 3, out),
-			 0);
+	ck_assert_int_eq(procnet_parse("Tcp: A B\n", "Tcp", names, 3, out), 0);
 	ck_assert_int_eq(procnet_parse("Tcp: A B", "Tcp", names, 3, out), 0);
-	ck_assert_int_eq(procnet_parse("Tcp: A B\nUdp: 1 2\n", "Tcp", names,
-				       3, out), 0);
-	ck_assert_int_eq(procnet_parse("Tcp: A B\n\nTcp: 1 2\n", "Tcp",
-				       names, 3, out), 0);
+	ck_assert_int_eq(
+		procnet_parse("Tcp: A B\nUdp: 1 2\n", "Tcp", names, 3, out), 0);
+	ck_assert_int_eq(procnet_parse("Tcp: A B\n\nTcp: 1 2\n", "Tcp", names,
+				       3, out),
+			 0);
 	ck_assert_uint_eq(out[0], UNSET);
 	ck_assert_uint_eq(out[1], UNSET);
 	/* Fewer values than names: the rest stay as they were. */
-	ck_assert_int_eq(procnet_parse("Tcp: A B C\nTcp: 1 2", "Tcp", names,
-				       3, out), 2);
+	ck_assert_int_eq(
+		procnet_parse("Tcp: A B C\nTcp: 1 2", "Tcp", names, 3, out), 2);
 	ck_assert_uint_eq(out[0], 1);
 	ck_assert_uint_eq(out[1], 2);
 	ck_assert_uint_eq(out[2], UNSET);

@@ -7,7 +7,7 @@
 #include "stats.h"
 #include "unit.h"
 
-#define SEC 1000ULL		/* now_ms per second */
+#define SEC 1000ULL /* now_ms per second */
 
 static struct stats_key key4(uint32_t ip, uint16_t port, enum cause c)
 {
@@ -55,8 +55,8 @@ START_TEST(test_second_boundaries)
 	struct stats *s = stats_alloc();
 	struct stats_key k = key4(0x0a000001, 80, CAUSE_CLOSED_PORT);
 
-	add_n(s, 999, 5, &k);		/* second 0 */
-	add_n(s, 1000, 5, &k);		/* second 1 */
+	add_n(s, 999, 5, &k);  /* second 0 */
+	add_n(s, 1000, 5, &k); /* second 1 */
 	ck_assert_uint_eq(stats_count(s, 1000, WIN_10S), 10);
 	ck_assert(stats_rate(s, 1000, WIN_10S) == 1.0);
 	ck_assert(stats_rate(s, 1000, WIN_60S) == 10.0 / 60);
@@ -111,8 +111,7 @@ START_TEST(test_idle_gaps)
 	ck_assert_uint_eq(stats_count(s, 170 * SEC, WIN_10S), 3);
 	ck_assert_uint_eq(stats_count(s, 170 * SEC, WIN_60S), 3);
 	ck_assert_uint_eq(stats_count(s, 170 * SEC, WIN_300S), 20);
-	ck_assert_int_eq(stats_top(s, 170 * SEC, DIM_PORTS, WIN_60S, it, 4),
-			 1);
+	ck_assert_int_eq(stats_top(s, 170 * SEC, DIM_PORTS, WIN_60S, it, 4), 1);
 	ck_assert_uint_eq(it[0].count, 3);
 	ck_assert_int_eq(stats_top(s, 170 * SEC, DIM_PORTS, WIN_300S, it, 4),
 			 1);
@@ -190,7 +189,7 @@ START_TEST(test_causes)
 	add_n(s, 30 * SEC, 2, &k);
 	k.cause = CAUSE_FIREWALL;
 	add_n(s, 35 * SEC, 1, &k);
-	k.cause = (enum cause)99;	/* out of range: unknown */
+	k.cause = (enum cause)99; /* out of range: unknown */
 	add_n(s, 35 * SEC, 1, &k);
 
 	stats_causes(s, 35 * SEC, WIN_10S, out);
@@ -284,8 +283,8 @@ START_TEST(test_top_exact)
 
 	/* Remotes: what follows an IPv4 address does not count; the same
 	 * bytes as IPv6 are another remote. */
-	ck_assert_int_eq(stats_top(s, 9 * SEC, DIM_REMOTES, WIN_10S, it,
-				   STATS_TOPK), 1);
+	ck_assert_int_eq(
+		stats_top(s, 9 * SEC, DIM_REMOTES, WIN_10S, it, STATS_TOPK), 1);
 	ck_assert_uint_eq(it[0].count, 60);
 	k.remote[9] = 0xee;
 	add_n(s, 9 * SEC, 1, &k);
@@ -303,8 +302,8 @@ START_TEST(test_top_exact)
 	ck_assert_uint_eq(it[1].remote[9], 0xee);
 
 	/* Owners: only events that have one; labels cut to fit. */
-	ck_assert_int_eq(stats_top(s, 9 * SEC, DIM_OWNERS, WIN_10S, it,
-				   STATS_TOPK), 0);
+	ck_assert_int_eq(
+		stats_top(s, 9 * SEC, DIM_OWNERS, WIN_10S, it, STATS_TOPK), 0);
 	k = key_owner(80, "redis-server (redis.service)");
 	add_n(s, 9 * SEC, 3, &k);
 	k = key_owner(80, "nginx");
@@ -348,35 +347,41 @@ START_TEST(test_top_after_merges)
 		if (t != 54)
 			continue;
 		/* Seconds 0..54: slots 0..4 whole, slot 5 partial. */
-		ck_assert_int_eq(stats_top(s, t * SEC + 900, DIM_PORTS,
-					   WIN_60S, it, STATS_TOPK), 2);
+		ck_assert_int_eq(stats_top(s, t * SEC + 900, DIM_PORTS, WIN_60S,
+					   it, STATS_TOPK),
+				 2);
 		ck_assert_uint_eq(it[0].port, 80);
 		ck_assert_uint_eq(it[0].count, 53 * 55);
 		ck_assert_uint_eq(it[0].error, 0);
 		ck_assert_uint_eq(it[1].port, 443);
 		ck_assert_uint_eq(it[1].count, 55);
 		ck_assert_int_eq(stats_top(s, t * SEC + 900, DIM_OWNERS,
-					   WIN_300S, it, STATS_TOPK), 2);
+					   WIN_300S, it, STATS_TOPK),
+				 2);
 		ck_assert_str_eq(it[0].owner, "a");
 		ck_assert_uint_eq(it[0].count, 3 * 55);
-		ck_assert_int_eq(stats_top(s, t * SEC + 900, DIM_PORTS,
-					   WIN_10S, it, STATS_TOPK), 2);
+		ck_assert_int_eq(stats_top(s, t * SEC + 900, DIM_PORTS, WIN_10S,
+					   it, STATS_TOPK),
+				 2);
 		ck_assert_uint_eq(it[0].count, 53 * 10);
 	}
 	/* At second 65 the 60 s top covers slots 1..6: seconds 10..65; the
 	 * exact count covers seconds 6..65. */
 	ck_assert_int_eq(stats_top(s, 65 * SEC + 900, DIM_PORTS, WIN_60S, it,
-				   STATS_TOPK), 2);
+				   STATS_TOPK),
+			 2);
 	ck_assert_uint_eq(it[0].count, 53 * 56);
 	ck_assert_uint_eq(it[1].count, 56);
 	ck_assert_uint_eq(stats_count(s, 65 * SEC + 900, WIN_60S), 54 * 60);
 	ck_assert_int_eq(stats_top(s, 65 * SEC + 900, DIM_PORTS, WIN_300S, it,
-				   STATS_TOPK), 2);
+				   STATS_TOPK),
+			 2);
 	ck_assert_uint_eq(it[0].count, 53 * 66);
 	/* 51 remotes, fewer than the capacity: exact too. */
-	ck_assert_int_eq(stats_top(s, 65 * SEC + 900, DIM_REMOTES, WIN_300S,
-				   it, STATS_TOPK), 51);
-	ck_assert_uint_eq(it[0].remote[0], 10);	/* a and b: 4 a second */
+	ck_assert_int_eq(stats_top(s, 65 * SEC + 900, DIM_REMOTES, WIN_300S, it,
+				   STATS_TOPK),
+			 51);
+	ck_assert_uint_eq(it[0].remote[0], 10); /* a and b: 4 a second */
 	ck_assert_uint_eq(it[0].count, 66 * 4);
 	ck_assert_uint_eq(it[50].count, 66);
 	ck_assert_uint_eq(it[50].error, 0);
@@ -393,7 +398,7 @@ START_TEST(test_time_backwards)
 	struct stats_item it[2];
 
 	add_n(s, 10 * SEC, 1, &k);
-	add_n(s, 5 * SEC, 1, &k);	/* counts as second 10 */
+	add_n(s, 5 * SEC, 1, &k); /* counts as second 10 */
 	ck_assert_uint_eq(stats_count(s, 10 * SEC, WIN_10S), 2);
 	ck_assert_uint_eq(stats_count(s, 3 * SEC, WIN_10S), 2);
 	ck_assert_uint_eq(stats_count(s, 19 * SEC, WIN_10S), 2);
@@ -433,8 +438,8 @@ START_TEST(test_flood)
 		}
 	}
 	for (w = 0; w < WIN_MAX; w++) {
-		ck_assert_int_eq(stats_top(s, 9 * SEC + 999, DIM_REMOTES, w,
-					   it, 1), 1);
+		ck_assert_int_eq(
+			stats_top(s, 9 * SEC + 999, DIM_REMOTES, w, it, 1), 1);
 		ck_assert_uint_eq(it[0].remote[0], 10);
 		ck_assert_uint_ge(it[0].count, 10000);
 		ck_assert_uint_le(it[0].count - it[0].error, 10000);

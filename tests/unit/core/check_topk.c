@@ -9,9 +9,9 @@
 #include "topk.h"
 #include "unit.h"
 
-#define KEYS 20000		/* distinct keys: 300 times the capacity */
+#define KEYS 20000 /* distinct keys: 300 times the capacity */
 #define EVENTS 200000
-#define PARTS 10		/* summaries merged, like the 10-s slots */
+#define PARTS 10 /* summaries merged, like the 10-s slots */
 
 static uint64_t rng_state;
 
@@ -108,8 +108,8 @@ static void check_bounds(const struct topk *t, const uint64_t *truth,
 		ck_assert_uint_le(v[i].count - v[i].error, truth[key]);
 		ck_assert_uint_le(v[i].error, bound);
 		/* The index finds what the heap holds. */
-		ck_assert(topk_find(t, &key, hash_bytes(&key, sizeof(key)),
-				    &f));
+		ck_assert(
+			topk_find(t, &key, hash_bytes(&key, sizeof(key)), &f));
 		ck_assert_uint_eq(f.count, v[i].count);
 	}
 	for (key = 0; key < KEYS; key++) {

@@ -116,8 +116,8 @@ START_TEST(t_generations)
 	ck_assert_int_eq(l.sz_state != 0, gens[_i].state);
 
 	/* An abort in process context, IPv4, by a full socket. */
-	n = record(&l, raw, AF_INET, "10.99.0.1", 45408, "10.99.0.2", 7408,
-		   7, 14, 0, 0xffff8880deadbeefull);
+	n = record(&l, raw, AF_INET, "10.99.0.1", 45408, "10.99.0.2", 7408, 7,
+		   14, 0, 0xffff8880deadbeefull);
 	memset(&r, 0, sizeof(r));
 	ck_assert_int_eq(tracefmt_decode(&l, raw, n, &r), 0);
 	ck_assert_int_eq(r.family, AF_INET);
@@ -194,15 +194,19 @@ START_TEST(t_refused)
 	struct trace_layout l;
 	char err[128];
 
-	ck_assert_int_eq(tracefmt_parse(&l, "name: x\nformat:\n", err,
-					sizeof(err)), -1);
+	ck_assert_int_eq(
+		tracefmt_parse(&l, "name: x\nformat:\n", err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "ID"));
 	/* No addresses of any kind. */
-	ck_assert_int_eq(tracefmt_parse(&l, "ID: 7\nformat:\n"
-		"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
-		"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
-		"\tfield:const void * skaddr;\toffset:16;\tsize:8;\tsigned:0;\n",
-		err, sizeof(err)), -1);
+	ck_assert_int_eq(
+		tracefmt_parse(
+			&l,
+			"ID: 7\nformat:\n"
+			"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+			"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+			"\tfield:const void * skaddr;\toffset:16;\tsize:8;\tsigned:0;\n",
+			err, sizeof(err)),
+		-1);
 	ck_assert_ptr_nonnull(strstr(err, "addresses"));
 }
 END_TEST

@@ -109,7 +109,8 @@ START_TEST(t_dual_stack_exact)
 	/* An IPv4 record never answers an IPv6 event. */
 	add("10.0.0.1", 80, "10.0.0.2", 5555, 10 * SEC, 2);
 	ck_assert_uint_eq(take("::ffff:10.0.0.1", 80, "::ffff:10.0.0.2", 5555,
-			       11 * SEC), 0);
+			       11 * SEC),
+			  0);
 }
 END_TEST
 
@@ -296,12 +297,14 @@ START_TEST(t_other_ports)
 	for (i = 1; i < 60; i++) {
 		p = (uint16_t)(80 + 1024 * i);
 		ck_assert_uint_eq(take("10.0.0.1", p, "10.0.0.2", 5555,
-				       3 * SEC), 1000 + i);
+				       3 * SEC),
+				  1000 + i);
 	}
 	for (i = 0; i < 3000; i++) {
 		p = (uint16_t)(20000 + i);
 		ck_assert_uint_eq(take("10.0.0.1", p, "10.0.0.2", 5555,
-				       3 * SEC), 5000 + i);
+				       3 * SEC),
+				  5000 + i);
 	}
 	ck_assert_uint_eq(tj->joined, 3061);
 	ck_assert_uint_eq(tj->expired, 0);
@@ -391,8 +394,8 @@ START_TEST(t_model)
 			port = (uint16_t)(lcg(&s) % 8);
 			rport = (uint16_t)(1 + lcg(&s) % 4);
 			if (lcg(&s) % 4 == 0)
-				m[n].r = rec("0.0.0.0", port, "0.0.0.0", 0,
-					     now, n + 1);
+				m[n].r = rec("0.0.0.0", port, "0.0.0.0", 0, now,
+					     n + 1);
 			else
 				m[n].r = rec("10.0.0.1", port, "10.0.0.2",
 					     rport, now, n + 1);

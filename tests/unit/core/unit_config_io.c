@@ -9,8 +9,8 @@
 
 #include "unit.h"
 
-static int unit_read(const char *path, bool must_exist, char **text,
-		     char *err, size_t errlen)
+static int unit_read(const char *path, bool must_exist, char **text, char *err,
+		     size_t errlen)
 {
 	static char buf[64 * 1024];
 	size_t n;

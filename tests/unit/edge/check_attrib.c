@@ -183,8 +183,7 @@ static int rp_lookup(void *arg, uint8_t family, const uint8_t *local,
 	return -1;
 }
 
-static const struct sockdiag_source replay_source = { &rp, rp_lookup,
-						       rp_dump };
+static const struct sockdiag_source replay_source = { &rp, rp_lookup, rp_dump };
 
 /* --- the host's addresses ---------------------------------------------- */
 

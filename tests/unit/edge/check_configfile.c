@@ -32,8 +32,7 @@ static void scratch_remove(void)
 	ck_assert_int_eq(rmdir(dir), 0);
 }
 
-static void write_file(const char *p, const char *text, size_t len,
-		       mode_t mode)
+static void write_file(const char *p, const char *text, size_t len, mode_t mode)
 {
 	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, mode);
 
@@ -49,11 +48,11 @@ START_TEST(t_read)
 
 	scratch();
 	/* Missing: nothing, unless it must exist. */
-	ck_assert_int_eq(configfile_io.read(path, false, &text, err,
-					    sizeof(err)), 0);
+	ck_assert_int_eq(
+		configfile_io.read(path, false, &text, err, sizeof(err)), 0);
 	ck_assert_ptr_null(text);
-	ck_assert_int_eq(configfile_io.read(path, true, &text, err,
-					    sizeof(err)), -1);
+	ck_assert_int_eq(
+		configfile_io.read(path, true, &text, err, sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s: No such file or directory", path);
 	ck_assert_str_eq(err, want);
 	/* Read whole, past the first 4 KiB step. */
@@ -64,7 +63,8 @@ START_TEST(t_read)
 		big[sizeof(big) - 1] = '\n';
 		write_file(path, big, sizeof(big), 0644);
 		ck_assert_int_eq(configfile_io.read(path, true, &text, err,
-						    sizeof(err)), 0);
+						    sizeof(err)),
+				 0);
 		ck_assert_uint_eq(strlen(text), sizeof(big));
 		free(text);
 	}
@@ -82,12 +82,12 @@ START_TEST(t_too_large)
 	memset(chunk, '#', sizeof(chunk));
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	ck_assert_int_ge(fd, 0);
-	for (i = 0; i < 20; i++)	/* 1.25 MiB */
+	for (i = 0; i < 20; i++) /* 1.25 MiB */
 		ck_assert_int_eq(write(fd, chunk, sizeof(chunk)),
 				 (ssize_t)sizeof(chunk));
 	close(fd);
-	ck_assert_int_eq(configfile_io.read(path, true, &text, err,
-					    sizeof(err)), -1);
+	ck_assert_int_eq(
+		configfile_io.read(path, true, &text, err, sizeof(err)), -1);
 	ck_assert_ptr_null(text);
 	snprintf(want, sizeof(want), "%s: file too large", path);
 	ck_assert_str_eq(err, want);
@@ -110,8 +110,8 @@ START_TEST(t_hook_not_executable)
 	config_defaults(&c);
 	c.io = &configfile_io;
 	ck_assert_int_eq(config_from_args(&c, 3, argv, err, sizeof(err)), -1);
-	snprintf(want, sizeof(want), "%s:2: hook: %s: Permission denied",
-		 path, hook);
+	snprintf(want, sizeof(want), "%s:2: hook: %s: Permission denied", path,
+		 hook);
 	ck_assert_str_eq(err, want);
 	/* Executable, it is taken, and the file's values with it. */
 	ck_assert_int_eq(chmod(hook, 0755), 0);

@@ -67,7 +67,8 @@ static void setup(void)
 	ck_assert_int_eq(loop_init(&loop), 0);
 	ck_assert_msg(control_open(&ctl, &loop, path, cmds,
 				   sizeof(cmds) / sizeof(cmds[0]), NULL, err,
-				   sizeof(err)) == 0, "%s", err);
+				   sizeof(err)) == 0,
+		      "%s", err);
 }
 
 static void teardown(void)
@@ -95,7 +96,7 @@ static int client(const char *line)
 		loop_run_once(&loop, 1000);
 	ck_assert_uint_eq(ctl.conns.n, before + 1);
 	if (line != NULL)
-		loop_run_once(&loop, 1000);	/* its line */
+		loop_run_once(&loop, 1000); /* its line */
 	return fd;
 }
 
@@ -143,7 +144,7 @@ START_TEST(t_idle_timeout)
 	control_tick(&ctl, t0 + CONTROL_IDLE_MS);
 	ck_assert_uint_eq(ctl.conns.n, 1);
 	ck_assert_uint_eq(ctl.conns.timed_out, 1);
-	loop_run_once(&loop, 0);	/* release the closed client */
+	loop_run_once(&loop, 0); /* release the closed client */
 	ck_assert(hung_up(silent));
 	control_tick(&ctl, t0 + 5 * CONTROL_IDLE_MS);
 	ck_assert_uint_eq(ctl.nfollowers, 1);
@@ -170,7 +171,7 @@ START_TEST(t_stalled_follower_times_out)
 		control_broadcast(&ctl, lines, sizeof(lines), 8u << 20);
 		control_flush(&ctl);
 	}
-	control_tick(&ctl, t0 + 1000);	/* it moved since t0 */
+	control_tick(&ctl, t0 + 1000); /* it moved since t0 */
 	control_tick(&ctl, t0 + 1000 + CONTROL_IDLE_MS - 1);
 	ck_assert_uint_eq(ctl.nfollowers, 1);
 	control_tick(&ctl, t0 + 1000 + CONTROL_IDLE_MS);

@@ -28,7 +28,9 @@ START_TEST(test_safe_escapes_controls)
 	ck_assert_str_eq(ctl_safe("x\033[31my"), "x\\x1b[31my");
 	ck_assert_str_eq(ctl_safe("\t\r\n"), "\\x09\\x0d\\x0a");
 	ck_assert_str_eq(ctl_safe("\x7f"), "\\x7f");
-	ck_assert_str_eq(ctl_safe("\xc2\x9b" "2J"), "\\xc2\\x9b2J");
+	ck_assert_str_eq(ctl_safe("\xc2\x9b"
+				  "2J"),
+			 "\\xc2\\x9b2J");
 }
 END_TEST
 
@@ -39,8 +41,7 @@ START_TEST(test_safe_escapes_bad_utf8)
 	ck_assert_str_eq(ctl_safe("\xc0\xaf"), "\\xc0\\xaf");
 	ck_assert_str_eq(ctl_safe("\xe0\x80\xaf"), "\\xe0\\x80\\xaf");
 	ck_assert_str_eq(ctl_safe("\xed\xa0\x80"), "\\xed\\xa0\\x80");
-	ck_assert_str_eq(ctl_safe("\xf4\x90\x80\x80"),
-			 "\\xf4\\x90\\x80\\x80");
+	ck_assert_str_eq(ctl_safe("\xf4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80");
 	ck_assert_str_eq(ctl_safe("\x80"), "\\x80");
 	/* Cut short by the end of the string: no read past the NUL. */
 	ck_assert_str_eq(ctl_safe("a\xe2\x80"), "a\\xe2\\x80");
@@ -77,8 +78,7 @@ START_TEST(test_group_digits)
 	ck_assert_str_eq(ctl_group_digits(0, b, sizeof(b)), "0");
 	ck_assert_str_eq(ctl_group_digits(999, b, sizeof(b)), "999");
 	ck_assert_str_eq(ctl_group_digits(1000, b, sizeof(b)), "1,000");
-	ck_assert_str_eq(ctl_group_digits(1234567, b, sizeof(b)),
-			 "1,234,567");
+	ck_assert_str_eq(ctl_group_digits(1234567, b, sizeof(b)), "1,234,567");
 	ck_assert_str_eq(ctl_group_digits(UINT64_MAX, b, sizeof(b)),
 			 "18,446,744,073,709,551,615");
 	/* A short buffer cuts, and stays terminated. */

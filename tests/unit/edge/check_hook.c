@@ -35,8 +35,8 @@ static const struct hook_job *mkjob(enum alert_type t, const char *remote)
 	memset(&scratch, 0x5a, sizeof(scratch));
 	snprintf(scratch.label, sizeof(scratch.label), "alert=%s key=%s",
 		 alert_type_name(t), remote);
-	scratch.key_hash = 0x1000 + (uint64_t)t * 0x10000 +
-			   (uint64_t)inet_addr(remote);
+	scratch.key_hash =
+		0x1000 + (uint64_t)t * 0x10000 + (uint64_t)inet_addr(remote);
 	scratch.type = t;
 	scratch.raise = true;
 	hook_env_build(&scratch.env, &a, ALERT_RAISED, NULL);
@@ -90,7 +90,9 @@ static void teardown(void)
 START_TEST(t_queue_own_env)
 {
 	static const char *const remote[3] = {
-		"192.0.2.2", "198.51.100.3", "203.0.113.4",
+		"192.0.2.2",
+		"198.51.100.3",
+		"203.0.113.4",
 	};
 	char want[64];
 	int i, k, slot;
@@ -107,11 +109,11 @@ START_TEST(t_queue_own_env)
 		ck_assert_int_ge(slot, 0);
 		j = &q.job[slot];
 		for (i = 0; i < j->env.n; i++)
-			ck_assert_msg(j->env.envp[i] >= j->env.buf &&
-				      j->env.envp[i] < j->env.buf +
-						       sizeof(j->env.buf),
-				      "job %d: envp[%d] outside its own env",
-				      k, i);
+			ck_assert_msg(
+				j->env.envp[i] >= j->env.buf &&
+					j->env.envp[i] <
+						j->env.buf + sizeof(j->env.buf),
+				"job %d: envp[%d] outside its own env", k, i);
 		ck_assert_ptr_null(j->env.envp[j->env.n]);
 		ck_assert_str_eq(env_get(j, "RSTMON_KEY"), remote[k]);
 		ck_assert_str_eq(env_get(j, "RSTMON_REMOTE"), remote[k]);
@@ -177,10 +179,10 @@ START_TEST(t_queue_turns)
 {
 	static const enum alert_type want[] = {
 		ALERT_PORT_SCAN, ALERT_SERVICE_DOWN, ALERT_ABORT_STORM,
-		ALERT_PORT_SCAN, ALERT_PORT_SCAN, ALERT_PORT_SCAN,
+		ALERT_PORT_SCAN, ALERT_PORT_SCAN,    ALERT_PORT_SCAN,
 	};
 	static const char *const key[] = {
-		"10.201.0.1", "10.99.0.1", "10.99.0.2",
+		"10.201.0.1", "10.99.0.1",  "10.99.0.2",
 		"10.201.0.2", "10.201.0.3", "10.201.0.4",
 	};
 	char addr[32];
@@ -249,7 +251,8 @@ static void run_until(uint64_t started)
 		hooks_tick(&hk, mono_ms());
 		if (hk.started >= started && hooks_running(&hk) == 0)
 			return;
-		ck_assert_msg(mono_ms() < end, "hooks: %llu of %llu started, "
+		ck_assert_msg(mono_ms() < end,
+			      "hooks: %llu of %llu started, "
 			      "%u running",
 			      (unsigned long long)hk.started,
 			      (unsigned long long)started, hooks_running(&hk));
@@ -258,12 +261,13 @@ static void run_until(uint64_t started)
 
 /* Each run writes DIR/N (N: the runs before it): its RSTMON_KEY,
  * RSTMON_REMOTE and stdin. */
-#define RECORDER "/usr/bin/python3 -c \"" \
-	"import os, sys; d = sys.argv[1]; " \
-	"env = dict(v.split('=', 1) for v in " \
-	"open('/proc/self/environ').read().split(chr(0)) if v); " \
-	"out = chr(10).join((str(env.get('RSTMON_KEY')), " \
-	"str(env.get('RSTMON_REMOTE')), sys.stdin.read())); " \
+#define RECORDER                                                    \
+	"/usr/bin/python3 -c \""                                    \
+	"import os, sys; d = sys.argv[1]; "                         \
+	"env = dict(v.split('=', 1) for v in "                      \
+	"open('/proc/self/environ').read().split(chr(0)) if v); "   \
+	"out = chr(10).join((str(env.get('RSTMON_KEY')), "          \
+	"str(env.get('RSTMON_REMOTE')), sys.stdin.read())); "       \
 	"n = len(os.listdir(d)); open(d + '/.t', 'w').write(out); " \
 	"os.rename(d + '/.t', '%s/%d' % (d, n))\" "
 
@@ -289,7 +293,10 @@ static void record_is(int n, const char *remote)
 START_TEST(t_hooks_queued_own_env)
 {
 	static const char *const remote[4] = {
-		"192.0.2.1", "192.0.2.2", "198.51.100.3", "203.0.113.4",
+		"192.0.2.1",
+		"192.0.2.2",
+		"198.51.100.3",
+		"203.0.113.4",
 	};
 	char cmd[1024];
 	int k;
@@ -346,8 +353,7 @@ START_TEST(t_hooks_scarce_type_runs_next)
 		if (hk.child[i].pid > 0)
 			break;
 	ck_assert_int_lt(i, HOOK_RUNNING_MAX);
-	ck_assert_str_eq(hk.child[i].label,
-			 "alert=service_down key=10.99.0.1");
+	ck_assert_str_eq(hk.child[i].label, "alert=service_down key=10.99.0.1");
 	hooks_down();
 }
 END_TEST

@@ -16,8 +16,9 @@
 #include "alertfmt.h"
 
 /* \r, \n, ESC, a stray byte, C1 CSI, a NUL-free forged next line. */
-#define EVIL "x\r\nrstmond: alert=port_scan state=raised remote=1.2.3.4" \
-	     "\x1b[2K\xff\xc2\x9b"
+#define EVIL                                                        \
+	"x\r\nrstmond: alert=port_scan state=raised remote=1.2.3.4" \
+	"\x1b[2K\xff\xc2\x9b"
 
 /* No byte a terminal or a line reader acts on — C0 but the last \n, DEL,
  * C1 — and UTF-8 throughout (a validator of its own: iconv's). */
@@ -36,8 +37,8 @@ static void assert_one_clean_line(const char *s, size_t n)
 	for (i = 0; i < n - 1; i++) {
 		const unsigned char c = (unsigned char)s[i];
 
-		ck_assert_msg(c >= 0x20 && c != 0x7f, "control at %zu: %s",
-			      i, s);
+		ck_assert_msg(c >= 0x20 && c != 0x7f, "control at %zu: %s", i,
+			      s);
 		ck_assert_msg(!(c == 0xc2 && (unsigned char)s[i + 1] >= 0x80 &&
 				(unsigned char)s[i + 1] < 0xa0),
 			      "C1 at %zu: %s", i, s);
@@ -91,8 +92,11 @@ START_TEST(t_alert_is_one_line)
 	fclose(tmp);
 	got[n] = '\0';
 	assert_one_clean_line(got, n);
-	ck_assert_msg(strncmp(got, "rstmond: alert=abort_storm state=raised "
-			      "owner=", 40) == 0, "%s", got);
+	ck_assert_msg(strncmp(got,
+			      "rstmond: alert=abort_storm state=raised "
+			      "owner=",
+			      40) == 0,
+		      "%s", got);
 	/* kv() makes the \n a quote; the \r is left to the log. */
 	ck_assert_ptr_nonnull(strstr(got, "owner=\"x\\x0d'rstmond: alert="));
 	ck_assert_ptr_nonnull(strstr(got, " pid=4242 "));
@@ -107,7 +111,7 @@ START_TEST(t_metrics_label)
 	promtext_label(&j, "q\"b\\n\nx\x1b[1m\xff\xc2\x9b\xe2\x82\xac.");
 	ck_assert(json_ok(&j));
 	ck_assert_str_eq(json_text(&j), "q\\\"b\\\\n\\nx\\\\x1b[1m\xef\xbf\xbd"
-			 "\\\\xc2\\\\x9b\xe2\x82\xac.");
+					"\\\\xc2\\\\x9b\xe2\x82\xac.");
 	json_free(&j);
 
 	/* Whatever comes in, the label is one line of UTF-8. */

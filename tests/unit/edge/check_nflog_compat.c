@@ -47,7 +47,8 @@ START_TEST(t_attrs_match_libnetfilter_log)
 
 			for (j = 0; j < len; j++)
 				data[j] = (uint8_t)(random() % 3);
-			mnl_attr_put(nlh, (uint16_t)(random() % (NFULA_MAX + 8)),
+			mnl_attr_put(nlh,
+				     (uint16_t)(random() % (NFULA_MAX + 8)),
 				     len, data);
 		}
 		/* Cut anywhere past the headers, or break one length. */
@@ -57,8 +58,8 @@ START_TEST(t_attrs_match_libnetfilter_log)
 					   sizeof(struct nfgenmsg) + 1);
 		if (random() % 4 == 0 && nlh->nlmsg_len >= MNL_NLMSG_HDRLEN + 8)
 			((struct nlattr *)mnl_nlmsg_get_payload_offset(
-				 nlh, sizeof(struct nfgenmsg)))->nla_len =
-				(uint16_t)(random() % 40);
+				 nlh, sizeof(struct nfgenmsg)))
+				->nla_len = (uint16_t)(random() % 40);
 		memset(lib, 0, sizeof(lib));
 		memset(ours, 0, sizeof(ours));
 		rl = nflog_nlmsg_parse(nlh, lib) < 0 ? -1 : 0;

@@ -15,12 +15,13 @@
 #include "procscan.h"
 #include "unit.h"
 
-#define HEX64 "0123456789abcdef0123456789abcdef" \
-	      "0123456789abcdef0123456789abcdef"
+#define HEX64                              \
+	"0123456789abcdef0123456789abcdef" \
+	"0123456789abcdef0123456789abcdef"
 #define BUDGET 3
 #define MAX_STEPS 10000
 #define ABSENT 999999
-#define NGINX_FDS 48		/* every even one a socket */
+#define NGINX_FDS 48 /* every even one a socket */
 
 /* One base dir per run (unchecked fixture: removed even after a failed
  * test), one tree per test below it. */
@@ -480,8 +481,7 @@ static int scan_locked(void)
 
 	if (geteuid() == 0) {
 		capng_get_caps_process();
-		if (capng_updatev(CAPNG_DROP,
-				  CAPNG_EFFECTIVE | CAPNG_PERMITTED,
+		if (capng_updatev(CAPNG_DROP, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
 				  CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH,
 				  -1) < 0 ||
 		    capng_apply(CAPNG_SELECT_CAPS) < 0)
@@ -538,8 +538,8 @@ END_TEST
 /* The processes exit while the walk is inside them. */
 START_TEST(t_vanish)
 {
-	static const unsigned int pids[] = { 1, 100, 200, 300, 400, 500, 600,
-					     700 };
+	static const unsigned int pids[] = { 1,	  100, 200, 300,
+					     400, 500, 600, 700 };
 	struct procscan_stats st;
 	struct procscan *p;
 	char path[PATH_MAX];
@@ -695,7 +695,7 @@ START_TEST(t_wishes)
 	/* Bounded: 300 wishes keep the newest 256. */
 	for (i = 0; i < 300; i++)
 		procscan_want(p, 100000 + i);
-	procscan_want(p, 100000 + 299);		/* a duplicate */
+	procscan_want(p, 100000 + 299); /* a duplicate */
 	ck_assert(procscan_busy(p));
 	procscan_get_stats(p, &st);
 	ck_assert_uint_eq(st.wishes_dropped, 300 - 256);

@@ -82,7 +82,8 @@ START_TEST(t_cache)
 	/* The task is gone: within the TTL the verdict stands... */
 	snprintf(path, sizeof(path), "rm -rf '%s/200'", root);
 	ck_assert_int_eq(system(path), 0);
-	ck_assert_int_eq(tasknet_check(&t, root, 200, 1000 + TASKNET_TTL_MS - 1),
+	ck_assert_int_eq(tasknet_check(&t, root, 200,
+				       1000 + TASKNET_TTL_MS - 1),
 			 TASKNET_FOREIGN);
 	/* ...after it, /proc is asked again. */
 	ck_assert_int_eq(tasknet_check(&t, root, 200, 1000 + TASKNET_TTL_MS),

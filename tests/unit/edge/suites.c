@@ -4,18 +4,8 @@
 #include "unit.h"
 
 const unit_suite_fn unit_suites[] = {
-	capture_suite,
-	control_suite,
-	ctl_fmt_suite,
-	evsink_suite,
-	hook_suite,
-	hostile_suite,
-	nflog_compat_suite,
-	procfile_suite,
-	procscan_suite,
-	tasknet_suite,
-	users_suite,
-	configfile_suite,
-	attrib_suite,
-	NULL
+	capture_suite,	control_suite, ctl_fmt_suite,	   evsink_suite,
+	hook_suite,	hostile_suite, nflog_compat_suite, procfile_suite,
+	procscan_suite, tasknet_suite, users_suite,	   configfile_suite,
+	attrib_suite,	NULL
 };
