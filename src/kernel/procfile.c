@@ -5,7 +5,7 @@
 
 #include "procfile.h"
 
-long procfile_read(const char *path, char *buf, size_t buflen)
+long procfile_read_at(int dirfd, const char *path, char *buf, size_t buflen)
 {
 	size_t len = 0;
 	ssize_t n;
@@ -15,7 +15,7 @@ long procfile_read(const char *path, char *buf, size_t buflen)
 		errno = EINVAL;
 		return -1;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	while (len + 1 < buflen) {
@@ -35,4 +35,9 @@ long procfile_read(const char *path, char *buf, size_t buflen)
 	buf[len] = '\0';
 	close(fd);
 	return (long)len;
+}
+
+long procfile_read(const char *path, char *buf, size_t buflen)
+{
+	return procfile_read_at(AT_FDCWD, path, buf, buflen);
 }

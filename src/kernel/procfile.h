@@ -10,5 +10,7 @@
  * the length, or -1 with errno (EINVAL when buflen is 0).
  */
 long procfile_read(const char *path, char *buf, size_t buflen);
+/* The same, path relative to dirfd (an open /proc), as openat(2). */
+long procfile_read_at(int dirfd, const char *path, char *buf, size_t buflen);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "cgroup.h"
 #include "procfd.h"
+#include "procfile.h"
 #include "procscan.h"
 
 #define PS_WISHES 256
@@ -308,9 +309,7 @@ static long read_pid_file(const struct procscan *p, uint32_t pid,
 			  const char *name, char *buf, size_t len)
 {
 	char path[4096];
-	size_t got = 0;
-	ssize_t n;
-	int fd, dfd = AT_FDCWD, saved;
+	int n, dfd = AT_FDCWD;
 
 	if (p->procdir.fd >= 0) {
 		dfd = p->procdir.fd;
@@ -323,26 +322,7 @@ static long read_pid_file(const struct procscan *p, uint32_t pid,
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	fd = openat(dfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	while (got + 1 < len) {
-		n = read(fd, buf + got, len - 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	buf[got] = '\0';
-	return (long)got;
+	return procfile_read_at(dfd, path, buf, len);
 }
 
 const char *procscan_root(const struct procscan *p)

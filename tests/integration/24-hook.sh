@@ -126,32 +126,13 @@ log "ok: no hook running"
 stop_daemon
 
 # --- queued runs, each with its own alert ----------------------------------
-# rec.py DIR: record the environment and stdin of each run in its own
-# file; the run for 10.99.0.11 first holds the only slot until DIR/release
-# exists (at most 60 s).
+# hook_record.py: each run's environment and stdin in its own file; the
+# run for 10.99.0.11 first holds the only slot until q/release exists.
 mkdir "$TMPD/q"
-cat >"$TMPD/rec.py" <<'PYEOF'
-#!/usr/bin/python3
-import json, os, sys, time
-d = sys.argv[1]
-env = dict(v.split("=", 1) for v in
-           open("/proc/self/environ").read().split("\0") if v)
-raw = sys.stdin.read()
-if env.get("RSTMON_KEY") == "10.99.0.11":
-    open(f"{d}/holding", "w").close()
-    for _ in range(1200):
-        if os.path.exists(f"{d}/release"):
-            break
-        time.sleep(0.05)
-tmp = f"{d}/.{os.getpid()}"
-with open(tmp, "w") as f:
-    json.dump({"env": env, "stdin": raw}, f)
-os.rename(tmp, f"{d}/run.{os.getpid()}.json")
-PYEOF
-chmod +x "$TMPD/rec.py"
 # syn_flood at 300/s from 20 sources, so that 32 spoofed sources raise it
 # and each is listed: 32 actions in its JSON.
-start_daemon --hook "$TMPD/rec.py $TMPD/q" --hook-as-root --hook-max 1 \
+start_daemon --hook "$TOP/tests/integration/hook_record.py $TMPD/q RSTMON_KEY=10.99.0.11" \
+	--hook-as-root --hook-max 1 \
 	--hook-timeout 60 --alert-quiet 300 --ratelimit --ratelimit-on syn_flood \
 	--flood-rate 300 --flood-sources 20
 for i in 11 12 13 14; do

@@ -49,13 +49,7 @@ PYEOF
 # the same, and without the tracepoint only their count tells them apart
 # (rstmond(8), ATTRIBUTION).
 new_link() {
-	ip link add vc netns "$NS_A" type veth peer name vd netns "$NS_B"
-	ip -n "$NS_A" addr add $C4/24 dev vc
-	ip -n "$NS_B" addr add $D4/24 dev vd
-	ip -n "$NS_A" addr add $C6/64 dev vc nodad
-	ip -n "$NS_B" addr add $D6/64 dev vd nodad
-	ip -n "$NS_A" link set vc up
-	ip -n "$NS_B" link set vd up
+	veth_link vc vd $C4 $D4 $C6 $D6
 	in_b $PY "$TMPD/refused.py" $C4 7070 $C6 7070
 	wait_until 10 caught_up 2 || fail "rstmond saw $(status_get .events_total) of 2"
 	in_b $PY "$TMPD/refused.py" $C4 7071

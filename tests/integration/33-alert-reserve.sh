@@ -15,27 +15,10 @@ load_rules
 # A answers the spoofed scanners through B (a gateway: no ARP for them).
 ip -n "$NS_A" route add default via $B4 dev va
 mkdir "$TMPD/q"
-# hook.py DIR: a port_scan run holds its slot until DIR/release exists
+# hook_record.py: a port_scan run holds its slot until q/release exists
 # (at most 120 s); every run records its environment and stdin.
-cat >"$TMPD/hook.py" <<'PYEOF'
-#!/usr/bin/python3
-import json, os, sys, time
-d = sys.argv[1]
-env = dict(v.split("=", 1) for v in
-           open("/proc/self/environ").read().split("\0") if v)
-raw = sys.stdin.read()
-if env.get("RSTMON_ALERT") == "port_scan":
-    for _ in range(2400):
-        if os.path.exists(f"{d}/release"):
-            break
-        time.sleep(0.05)
-tmp = f"{d}/.{os.getpid()}"
-with open(tmp, "w") as f:
-    json.dump({"env": env, "stdin": raw}, f)
-os.rename(tmp, f"{d}/run.{os.getpid()}.json")
-PYEOF
-chmod +x "$TMPD/hook.py"
-start_daemon --hook "$TMPD/hook.py $TMPD/q" --hook-as-root --hook-timeout 150
+start_daemon --hook "$TOP/tests/integration/hook_record.py $TMPD/q RSTMON_ALERT=port_scan 120" \
+	--hook-as-root --hook-timeout 150
 
 owned() {
 	[ "$(status_get '.attribution | "\(.listeners) \(.listeners_with_owner)"')" = "1 1" ]

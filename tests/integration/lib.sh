@@ -129,15 +129,21 @@ setup_netns() {
 	DAEMON_LOG=$TMPD/rstmond.log
 	ip netns add "$NS_A"
 	ip netns add "$NS_B"
-	ip link add va netns "$NS_A" type veth peer name vb netns "$NS_B"
-	ip -n "$NS_A" addr add $A4/24 dev va
-	ip -n "$NS_B" addr add $B4/24 dev vb
-	ip -n "$NS_A" addr add $A6/64 dev va nodad
-	ip -n "$NS_B" addr add $B6/64 dev vb nodad
 	ip -n "$NS_A" link set lo up
 	ip -n "$NS_B" link set lo up
-	ip -n "$NS_A" link set va up
-	ip -n "$NS_B" link set vb up
+	veth_link va vb $A4 $B4 $A6 $B6
+}
+
+# veth_link IF_A IF_B A4 B4 A6 B6: a veth pair between A and B (IF_A in
+# A), a /24 and a /64 on each end, up.
+veth_link() {
+	ip link add "$1" netns "$NS_A" type veth peer name "$2" netns "$NS_B"
+	ip -n "$NS_A" addr add "$3"/24 dev "$1"
+	ip -n "$NS_B" addr add "$4"/24 dev "$2"
+	ip -n "$NS_A" addr add "$5"/64 dev "$1" nodad
+	ip -n "$NS_B" addr add "$6"/64 dev "$2" nodad
+	ip -n "$NS_A" link set "$1" up
+	ip -n "$NS_B" link set "$2" up
 }
 
 load_rules() { in_a nft -f "$TOP/rules/rstmon.nft"; }

@@ -12,8 +12,10 @@
 typedef Suite *(*unit_suite_fn)(void);
 extern const unit_suite_fn unit_suites[];
 
-/* config_io for the core's tests that read files (core/unit_config_io.c). */
+/* A fake config_io for the core's tests (core/unit_config_io.c): the
+ * one file it knows is path, holding text (NULL, NULL: none). */
 extern const struct config_io unit_config_io;
+void unit_config_file(const char *path, const char *text);
 
 /* The core's parts (tests/unit/core/). */
 Suite *alertfmt_suite(void);

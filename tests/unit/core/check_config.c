@@ -58,26 +58,18 @@ static int run_args(const char *const *list)
 #define RUN(...) run_args((const char *const[]){ "rstmond", __VA_ARGS__, NULL })
 #define RUN0() run_args((const char *const[]){ "rstmond", NULL })
 
-/* A scratch directory with one config file in it. */
-static char dir[64], path[128];
+/* One config file, in unit_config_io's memory. */
+static char dir[] = "/fake/rstmon-unit",
+	    path[] = "/fake/rstmon-unit/rstmond.conf";
 
 static void write_conf(const char *text)
 {
-	FILE *f;
-
-	snprintf(dir, sizeof(dir), "/tmp/rstmon-config-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/rstmond.conf", dir);
-	f = fopen(path, "we");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_ge(fputs(text, f), 0);
-	ck_assert_int_eq(fclose(f), 0);
+	unit_config_file(path, text);
 }
 
 static void remove_conf(void)
 {
-	ck_assert_int_eq(unlink(path), 0);
-	ck_assert_int_eq(rmdir(dir), 0);
+	unit_config_file(NULL, NULL);
 }
 
 /* Run with stdout sent to /dev/null (for -h and -V). */
