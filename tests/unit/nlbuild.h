@@ -37,7 +37,8 @@ static inline void nlb_attr_put(struct nlmsghdr *nlh, uint16_t type, size_t len,
 
 	a->nla_type = type;
 	a->nla_len = (uint16_t)(NLA_HDRLEN + len);
-	memcpy((uint8_t *)a + NLA_HDRLEN, data, len);
+	if (len > 0) /* data may be NULL then (memcpy's contract) */
+		memcpy((uint8_t *)a + NLA_HDRLEN, data, len);
 	memset((uint8_t *)a + NLA_HDRLEN + len, 0, NLA_ALIGN(len) - len);
 	nlh->nlmsg_len += NLA_ALIGN(NLA_HDRLEN + len);
 }
